@@ -1,0 +1,45 @@
+"""Command line for the ETL: `python -m etl {build,status,refresh,decode}`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from etl.paths import CATALOG_PATH, SNAPSHOT_DIR, WAREHOUSE_PATH
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    parser.add_argument("--warehouse", type=Path, default=WAREHOUSE_PATH, help="warehouse file (default: %(default)s)")
+    parser.add_argument("--catalog", type=Path, default=CATALOG_PATH, help="indicator catalogue (default: %(default)s)")
+    parser.add_argument("--snapshot", type=Path, default=SNAPSHOT_DIR, help="curated snapshot folder (default: %(default)s)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="build the warehouse from the catalogue and the embedded snapshot")
+    sub.add_parser("status", help="print what the warehouse holds and when it was built")
+    refresh = sub.add_parser("refresh", help="fetch API-backed indicators from their publishers and rebuild")
+    refresh.add_argument("--source", action="append", help="only these sources (repeatable)")
+    decode = sub.add_parser("decode", help="decode a JSON-stat 2.0 file to tidy CSV on stdout")
+    decode.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+
+    if args.command == "build":
+        from etl.build import cli_build
+
+        return cli_build(args.warehouse, catalog_path=args.catalog, snapshot_dir=args.snapshot)
+    if args.command == "status":
+        from etl.status import cli_status
+
+        return cli_status(args.warehouse)
+    if args.command == "refresh":
+        from etl.refresh import cli_refresh
+
+        return cli_refresh(args.warehouse, catalog_path=args.catalog, snapshot_dir=args.snapshot, sources=args.source)
+    if args.command == "decode":
+        from etl.jsonstat import cli_decode
+
+        return cli_decode(args.file, sys.stdout)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

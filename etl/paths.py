@@ -1,0 +1,10 @@
+"""Where the ETL reads and writes, relative to the repository root."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+SNAPSHOT_DIR = DATA_DIR / "snapshot"
+WAREHOUSE_PATH = DATA_DIR / "warehouse.duckdb"
+RAW_DIR = DATA_DIR / "raw"
+PUBLISHERS_PATH = DATA_DIR / "publishers.toml"
+CATALOG_PATH = ROOT / "indicators" / "catalog.toml"
