@@ -1,0 +1,167 @@
+"""The indicator catalogue: goals, units, life events and indicators, loaded from TOML and validated.
+
+The catalogue is data (`indicators/catalog.toml`); this module only reads and checks it. Every problem is
+reported as a `CatalogError` that names the entry and the field, so a broken edit is quick to find.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+DIRECTIONS = ("higher", "lower")
+UNIT_KINDS = ("percent", "index", "score", "rank", "count")
+GOAL_FIELDS = ("id", "number", "name_nb", "name_en", "short_nb", "short_en", "source_url")
+UNIT_FIELDS = ("id", "label_nb", "label_en", "kind")
+LIFE_EVENT_FIELDS = ("id", "name_nb", "name_en")
+INDICATOR_FIELDS = (
+    "id", "goal", "name_nb", "name_en", "definition_nb", "definition_en",
+    "unit", "direction", "source_org", "source_dataset",
+)
+TARGET_FIELDS = ("value", "period", "source_url")
+
+
+class CatalogError(ValueError):
+    """A catalogue entry is missing a field or refers to something that does not exist."""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    goals: pd.DataFrame
+    units: pd.DataFrame
+    indicators: pd.DataFrame
+    life_events: pd.DataFrame
+
+    def indicator_ids(self) -> set[str]:
+        return set(self.indicators["indicator_id"])
+
+
+def load_catalog(path: Path | str) -> Catalog:
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{path}: not valid TOML: {exc}") from exc
+    return parse_catalog(raw, source=str(path))
+
+
+def parse_catalog(raw: dict, source: str = "catalogue") -> Catalog:
+    goals = _entries(raw, "goals", GOAL_FIELDS, source)
+    units = _entries(raw, "units", UNIT_FIELDS, source)
+    life_events = _entries(raw, "life_events", LIFE_EVENT_FIELDS, source, required=False)
+    indicators = _entries(raw, "indicators", INDICATOR_FIELDS, source)
+
+    goal_ids = {g["id"] for g in goals}
+    unit_ids = {u["id"] for u in units}
+    event_ids = {e["id"] for e in life_events}
+    for unit in units:
+        if unit["kind"] not in UNIT_KINDS:
+            _fail(source, "units", unit["id"], "kind", f"must be one of {', '.join(UNIT_KINDS)}, got {unit['kind']!r}")
+    for ind in indicators:
+        where = ("indicators", ind["id"])
+        if ind["goal"] not in goal_ids:
+            _fail(source, *where, "goal", f"unknown goal {ind['goal']!r} (known: {', '.join(sorted(goal_ids))})")
+        if ind["unit"] not in unit_ids:
+            _fail(source, *where, "unit", f"unknown unit {ind['unit']!r}")
+        if ind["direction"] not in DIRECTIONS:
+            _fail(source, *where, "direction", f"must be 'higher' or 'lower', got {ind['direction']!r}")
+        for event in ind.get("life_events", []):
+            if event not in event_ids:
+                _fail(source, *where, "life_events", f"unknown life event {event!r}")
+        weight = ind.get("weight", 1.0)
+        if not isinstance(weight, (int, float)) or weight < 0:
+            _fail(source, *where, "weight", f"must be a non-negative number, got {weight!r}")
+        target = ind.get("target")
+        if target is not None:
+            for field in TARGET_FIELDS:
+                if _blank(target.get(field)):
+                    _fail(source, *where, f"target.{field}", "is missing (a target needs its value, period and source)")
+        connector = ind.get("connector")
+        if connector is not None and _blank(connector.get("source")):
+            _fail(source, *where, "connector.source", "is missing")
+
+    return Catalog(
+        goals=_goals_frame(goals),
+        units=_units_frame(units),
+        indicators=_indicators_frame(indicators, units),
+        life_events=pd.DataFrame(
+            [{"life_event_id": e["id"], "name_nb": e["name_nb"], "name_en": e["name_en"],
+              "ministry": e.get("ministry", ""), "source_url": e.get("source_url", ""),
+              "secondary": bool(e.get("secondary", False))} for e in life_events],
+            columns=["life_event_id", "name_nb", "name_en", "ministry", "source_url", "secondary"],
+        ),
+    )
+
+
+def _entries(raw: dict, table: str, fields: tuple[str, ...], source: str, required: bool = True) -> list[dict]:
+    entries = raw.get(table, [])
+    if required and not entries:
+        raise CatalogError(f"{source}: no [[{table}]] entries")
+    seen: set[str] = set()
+    for position, entry in enumerate(entries, start=1):
+        entry_id = entry.get("id")
+        if _blank(entry_id):
+            raise CatalogError(f"{source}: [[{table}]] entry #{position}: field 'id' is missing")
+        for field in fields:
+            if _blank(entry.get(field)):
+                _fail(source, table, entry_id, field, "is missing" + (" (every text needs bokmål and English)" if field.endswith(("_nb", "_en")) else ""))
+        if entry_id in seen:
+            _fail(source, table, entry_id, "id", "is a duplicate")
+        seen.add(entry_id)
+    return entries
+
+
+def _fail(source: str, table: str, entry_id: str, field: str, problem: str) -> None:
+    raise CatalogError(f"{source}: [[{table}]] '{entry_id}': field '{field}' {problem}")
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _goals_frame(goals: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"goal_id": g["id"], "number": int(g["number"]), "name_nb": g["name_nb"], "name_en": g["name_en"],
+          "short_nb": g["short_nb"], "short_en": g["short_en"], "source_url": g["source_url"]} for g in goals]
+    ).sort_values("number", ignore_index=True)
+
+
+def _units_frame(units: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"unit_id": u["id"], "label_nb": u["label_nb"], "label_en": u["label_en"], "kind": u["kind"],
+          "limit_value": float(u["limit"]) if u.get("limit") is not None else None} for u in units]
+    )
+
+
+def _indicators_frame(indicators: list[dict], units: list[dict]) -> pd.DataFrame:
+    limits = {u["id"]: u.get("limit") for u in units}
+    rows = []
+    for ind in indicators:
+        target = ind.get("target") or {}
+        connector = ind.get("connector") or {}
+        rows.append({
+            "indicator_id": ind["id"],
+            "goal_id": ind["goal"],
+            "name_nb": ind["name_nb"],
+            "name_en": ind["name_en"],
+            "definition_nb": ind["definition_nb"],
+            "definition_en": ind["definition_en"],
+            "unit_id": ind["unit"],
+            "direction": ind["direction"],
+            "limit_value": float(limits[ind["unit"]]) if limits.get(ind["unit"]) is not None else None,
+            "source_org": ind["source_org"],
+            "source_dataset": ind["source_dataset"],
+            "breakdowns": ";".join(ind.get("breakdowns", [])),
+            "weight": float(ind.get("weight", 1.0)),
+            "target_value": float(target["value"]) if target else None,
+            "target_period": str(target["period"]) if target else None,
+            "target_source_url": target.get("source_url"),
+            "target_kind": target.get("kind"),
+            "target_note_nb": target.get("note_nb"),
+            "target_note_en": target.get("note_en"),
+            "connector_source": connector.get("source"),
+            "life_events": ";".join(ind.get("life_events", [])),
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,50 @@
+"""Shared test fixtures. Anything synthetic here is test data and says so."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = Path(os.environ.get("MONITOR_SHARED", ROOT.parent / "shared"))
+
+SNAPSHOT_HEADER = "indicator_id,geo,breakdown,period,value,unit,source_org,source_dataset,source_url,published,flags,note\n"
+
+
+def shared_file(relative: str) -> Path:
+    """A file from ../shared; skips the test when ../shared is absent, except under CI where it must exist."""
+    path = SHARED / relative
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing (CI=true: ../shared must be present)")
+        pytest.skip(f"{path} not available")
+    return path
+
+
+@pytest.fixture
+def small_catalog() -> Path:
+    return FIXTURES / "catalog_small.toml"
+
+
+@pytest.fixture
+def small_snapshot(tmp_path: Path) -> Path:
+    """A two-file snapshot over the small catalogue (synthetic test values)."""
+    folder = tmp_path / "snapshot"
+    folder.mkdir()
+    (folder / "a_survey.csv").write_text(
+        SNAPSHOT_HEADER
+        + "share_online,NO,,2019,80,pct,Test org,Test survey,https://example.org/s1,2020,,test row\n"
+        + "share_online,NO,,2023,88.5,pct,Test org,Test survey,https://example.org/s1,2024,,test row\n"
+        + "share_online,SE,,2023,85,pct,Test org,Test survey,https://example.org/s1,2024,,test row\n"
+        + "share_online,NO,age=16-24,2023,99,pct,Test org,Test survey,https://example.org/s1,2024,,test row\n",
+        encoding="utf-8",
+    )
+    (folder / "b_secondary.csv").write_text(
+        SNAPSHOT_HEADER
+        + "share_online,NO,,2023,88,pct,Blog,Copy,https://example.org/blog,2025,secondary,test row\n"
+        + "rank_x,NO,,2021-2022,7,rank,Test org,Test index,https://example.org/s2,,,test row\n",
+        encoding="utf-8",
+    )
+    return folder
