@@ -1,0 +1,23 @@
+"""One goal: its official wording, and every indicator under it with Norway's latest value and change."""
+import streamlit as st
+
+from ui import data
+from ui.i18n import t
+from ui.page import current_lang
+from ui.state import choose
+from ui.views import goal_indicator_table
+
+lang = current_lang()
+goals = data.goals().set_index("goal_id")
+goal_id = choose("goal", list(goals.index), label=t("choose_goal", lang), lang=lang, unknown_key="unknown_goal",
+                 key="goal_select",
+                 format_func=lambda g: f"{t('goal_n', lang, n=goals.loc[g, 'number'])}: {goals.loc[g, f'short_{lang}']}")
+goal = goals.loc[goal_id]
+
+st.title(t("goal_title", lang, n=goal["number"], short=goal[f"short_{lang}"]))
+st.markdown(f"**{t('official_wording', lang)}:** «{goal['name_nb']}» ([digdir.no]({goal['source_url']}))")
+if lang == "en":
+    st.markdown(f"*{goal['name_en']}* — {t('our_translation', lang)}")
+
+st.subheader(t("goal_indicators", lang))
+st.markdown(goal_indicator_table(goal_id, lang, detailed=True))

@@ -1,0 +1,20 @@
+"""Leaders' overview: the six goals, each with its indicators, Norway's latest value and the change since 2019."""
+import streamlit as st
+
+from ui import data, nav
+from ui.i18n import t
+from ui.page import current_lang
+from ui.views import goal_indicator_table
+
+lang = current_lang()
+st.title(t("overview_title", lang))
+st.write(t("overview_intro", lang))
+if lang == "en":
+    st.caption(t("our_translation", lang))
+
+for goal in data.goals().itertuples():
+    st.header(t("goal_n", lang, n=goal.number) + ": " + getattr(goal, f"short_{lang}"), anchor=goal.goal_id.lower())
+    st.markdown(f"*{getattr(goal, f'name_{lang}')}*")
+    st.markdown(goal_indicator_table(goal.goal_id, lang))
+    st.page_link(nav.GOAL, label=t("open_goal", lang, n=goal.number), icon="➡️",
+                 query_params={"goal": goal.goal_id, "lang": lang})

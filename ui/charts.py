@@ -1,0 +1,83 @@
+"""Plotly charts that can be read without colour: a colour-blind-safe palette (Okabe–Ito) plus a distinct
+dash pattern and marker per series, and a one-sentence summary of what each chart shows."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui.i18n import format_value, geo_name, t
+
+# Okabe–Ito: distinguishable with the common forms of colour blindness.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross", "hexagon"]
+GEO_ORDER = ["NO", "SE", "DK", "FI", "EU27", "EU28", "EU27+", "OECD"]
+
+
+def series_style(position: int) -> dict:
+    return {
+        "color": PALETTE[position % len(PALETTE)],
+        "dash": DASHES[position % len(DASHES)],
+        "symbol": MARKERS[position % len(MARKERS)],
+    }
+
+
+def ordered_geos(geos) -> list[str]:
+    present = list(dict.fromkeys(geos))
+    return [g for g in GEO_ORDER if g in present] + sorted(g for g in present if g not in GEO_ORDER)
+
+
+def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, lang: str,
+               series_label=None, target: tuple[float, str, str] | None = None, rank: bool = False) -> go.Figure:
+    """One line per value of `series` over `year`; `frame` has columns year, value and `series`."""
+    fig = go.Figure()
+    keys = ordered_geos(frame[series]) if series == "geo" else list(dict.fromkeys(frame[series]))
+    for position, key in enumerate(keys):
+        part = frame[frame[series] == key].sort_values("year")
+        style = series_style(position)
+        name = series_label(key) if series_label else str(key)
+        fig.add_trace(go.Scatter(
+            x=part["year"], y=part["value"], name=name, mode="lines+markers",
+            line={"color": style["color"], "dash": style["dash"], "width": 3 if position == 0 else 2},
+            marker={"symbol": style["symbol"], "size": 9, "color": style["color"]},
+            hovertemplate=f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
+        ))
+    if target is not None:
+        value, period, label = target
+        fig.add_hline(y=value, line={"color": "#555555", "dash": "dot", "width": 1.5},
+                      annotation_text=f"{label} ({period})", annotation_position="top left")
+    fig.update_layout(
+        title={"text": title, "font": {"size": 16}},
+        xaxis_title=t("col_year", lang), yaxis_title=y_title,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10}, height=420,
+        separators=",\u202f" if lang == "nb" else ".,",
+        font={"size": 14}, template="plotly_white",
+    )
+    fig.update_xaxes(dtick=1, tickformat="d")
+    if rank:
+        fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def indicator_summary(frame: pd.DataFrame, unit_kind: str, lang: str) -> str:
+    """One sentence: Norway's first and latest value in the chart, and the peers in Norway's latest year."""
+    norway = frame[frame["geo"] == "NO"].sort_values("year")
+    if norway.empty:
+        geos = ", ".join(geo_name(g, lang) for g in ordered_geos(frame["geo"]))
+        return t("summary_no_norway", lang, geos=geos)
+    first, last = norway.iloc[0], norway.iloc[-1]
+    fmt = lambda v: format_value(v, unit_kind, lang)  # noqa: E731
+    if len(norway) == 1:
+        text = t("summary_single", lang, last=fmt(last["value"]), last_year=last["period"])
+    else:
+        text = t("summary_trend", lang, first=fmt(first["value"]), first_year=first["period"],
+                 last=fmt(last["value"]), last_year=last["period"])
+    same_year = frame[(frame["year"] == last["year"]) & (frame["geo"] != "NO")]
+    if not same_year.empty:
+        peers = ", ".join(
+            f"{geo_name(row.geo, lang)} {fmt(row.value)}"
+            for row in same_year.set_index("geo").loc[ordered_geos(same_year["geo"])].reset_index().itertuples()
+        )
+        text += t("summary_peers", lang, peers=peers)
+    return text

@@ -1,0 +1,116 @@
+"""Read-only access to the warehouse for the pages: one cached connection, one cursor per query, results cached
+per build id so a new build is picked up on the next rerun without restarting the app."""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from etl.paths import WAREHOUSE_PATH
+
+PEERS = ("SE", "DK", "FI", "EU27")
+_cursor_lock = threading.Lock()
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("MONITOR_WAREHOUSE", WAREHOUSE_PATH))
+
+
+def warehouse_version() -> tuple[str, int, int] | None:
+    """Identifies the file on disk; changes when a new build is swapped in."""
+    path = warehouse_path()
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (str(path), stat.st_ino, stat.st_mtime_ns)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _connection(version: tuple[str, int, int]) -> duckdb.DuckDBPyConnection:
+    # External access off (no file or network reads from SQL) and the configuration locked, so no query
+    # can turn it back on. The file is opened read-only: nothing a visitor does can write to it.
+    return duckdb.connect(
+        version[0], read_only=True,
+        config={"enable_external_access": False, "lock_configuration": True},
+    )
+
+
+def run_query(sql: str, params: list | None = None) -> pd.DataFrame:
+    """Run one read-only query on its own cursor (DuckDB connections are not shared across threads)."""
+    version = warehouse_version()
+    if version is None:
+        raise FileNotFoundError(warehouse_path())
+    with _cursor_lock:
+        cursor = _connection(version).cursor()
+    try:
+        return cursor.execute(sql, params or []).df()
+    finally:
+        cursor.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached(sql: str, params: tuple, build_key: tuple) -> pd.DataFrame:
+    return run_query(sql, list(params))
+
+
+def query(sql: str, *params) -> pd.DataFrame:
+    """A cached query; the cache key includes the warehouse version, so a new build invalidates it."""
+    version = warehouse_version()
+    if version is None:
+        raise FileNotFoundError(warehouse_path())
+    return _cached(sql, tuple(params), version).copy()
+
+
+def build_info() -> dict:
+    runs = query("SELECT build_id, finished_at, n_observations, n_sources FROM etl_runs ORDER BY finished_at DESC LIMIT 1")
+    return runs.iloc[0].to_dict()
+
+
+def goals() -> pd.DataFrame:
+    return query("SELECT * FROM goals ORDER BY number")
+
+
+def indicators() -> pd.DataFrame:
+    return query("""
+        SELECT i.*, u.label_nb AS unit_label_nb, u.label_en AS unit_label_en, u.kind AS unit_kind,
+               g.number AS goal_number
+        FROM indicators i JOIN units u ON u.unit_id = i.unit_id JOIN goals g USING (goal_id)
+        ORDER BY g.number, i.indicator_id""")
+
+
+def observations(indicator_ids: list[str] | None = None, *, preferred_only: bool = False) -> pd.DataFrame:
+    sql = "SELECT * FROM observations WHERE 1=1"
+    params: list = []
+    if indicator_ids is not None:
+        sql += " AND list_contains(?, indicator_id)"
+        params.append(list(indicator_ids))
+    if preferred_only:
+        sql += " AND is_preferred"
+    return query(sql + " ORDER BY indicator_id, geo, breakdown, year, period, is_preferred DESC", *params)
+
+
+def scoring_inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Preferred totals and the indicator table, as the pure scoring functions in indicators/ expect them."""
+    obs = query("""SELECT indicator_id, geo, breakdown, period, year, value, is_preferred FROM observations
+                   WHERE is_preferred AND breakdown = ''""")
+    return obs, indicators()
+
+
+def latest_with_change(geo: str = "NO") -> pd.DataFrame:
+    """Per indicator: the latest preferred total for `geo` and the change since 2019 (or the first year after)."""
+    return query("""
+        WITH series AS (
+            SELECT indicator_id, year, period, value,
+                   row_number() OVER (PARTITION BY indicator_id ORDER BY year DESC, period DESC) AS newest,
+                   row_number() OVER (PARTITION BY indicator_id ORDER BY (year < 2019), year, period) AS base_rank
+            FROM observations WHERE is_preferred AND breakdown = '' AND geo = ?)
+        SELECT l.indicator_id, l.year AS latest_year, l.period AS latest_period, l.value AS latest_value,
+               CASE WHEN b.year >= 2019 AND b.year < l.year THEN b.year END AS base_year,
+               CASE WHEN b.year >= 2019 AND b.year < l.year THEN l.value - b.value END AS change
+        FROM series l LEFT JOIN series b ON b.indicator_id = l.indicator_id AND b.base_rank = 1
+        WHERE l.newest = 1""", geo)

@@ -1,0 +1,62 @@
+"""What every page shares: language from the URL, the language switch, the page language for screen readers,
+friendly messages for bad URL parameters, and the freshness line."""
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from ui import data
+from ui.i18n import DEFAULT_LANG, LANGS, t
+
+
+def is_public() -> bool:
+    return os.environ.get("MONITOR_MODE", "").strip().lower() == "public"
+
+
+def current_lang() -> str:
+    value = st.query_params.get("lang", DEFAULT_LANG)
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def language_switch() -> str:
+    """The visible language switch; the choice lives in the URL (`?lang=en`) so links keep it."""
+    requested = st.query_params.get("lang")
+    lang = current_lang()
+    if requested is not None and requested not in LANGS:
+        st.warning(t("unknown_lang", DEFAULT_LANG, value=requested[:40]))
+        del st.query_params["lang"]
+    choice = st.sidebar.radio(
+        t("language", lang), LANGS, index=LANGS.index(lang), horizontal=True,
+        format_func=lambda code: t(f"lang_name_{code}", lang), key="language_switch",
+    )
+    if choice != lang:
+        st.query_params["lang"] = choice
+        st.rerun()
+    _set_document_language(lang)
+    return lang
+
+
+def _set_document_language(lang: str) -> None:
+    # Streamlit serves <html lang="en">; screen readers need the page's real language (WCAG 3.1.1).
+    st.html(f"<script>document.documentElement.lang = '{'nb' if lang == 'nb' else 'en'}';</script>",
+            unsafe_allow_javascript=True)
+
+
+def require_warehouse(lang: str) -> None:
+    if data.warehouse_version() is None:
+        st.error(t("no_warehouse", lang, path=data.warehouse_path()))
+        st.stop()
+
+
+def freshness(lang: str) -> None:
+    info = data.build_info()
+    built = info["finished_at"]
+    built_text = f"{built:%d.%m.%Y %H:%M} UTC" if lang == "nb" else f"{built:%Y-%m-%d %H:%M} UTC"
+    st.caption(t("freshness", lang, built=built_text, build_id=info["build_id"],
+                 n_obs=info["n_observations"], n_sources=info["n_sources"]))
+
+
+def text_for(row, field: str, lang: str) -> str:
+    """Pick `<field>_nb` or `<field>_en` from a row or dict."""
+    return row[f"{field}_{lang}"]

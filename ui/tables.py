@@ -1,0 +1,35 @@
+"""Accessible tables: Markdown renders as a real HTML <table> that screen readers and keyboards handle,
+and it can hold links (unlike st.table)."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+
+
+def page_url(page: str, **params: str) -> str:
+    """A relative link to another page with its state in the query string, e.g. indicator?indicator=x&lang=en."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{page}?{query}" if query else page
+
+
+def link(text: str, url: str) -> str:
+    return f"[{_escape(text)}]({url})"
+
+
+def markdown_table(frame: pd.DataFrame, *, links: dict[str, str] | None = None) -> str:
+    """`frame` holds display strings; `links` maps a column to the column holding each cell's URL."""
+    links = links or {}
+    shown = [c for c in frame.columns if c not in links.values()]
+    lines = ["| " + " | ".join(_escape(c) for c in shown) + " |", "|" + "---|" * len(shown)]
+    for _, row in frame.iterrows():
+        cells = []
+        for column in shown:
+            text = "" if pd.isna(row[column]) else str(row[column])
+            cells.append(link(text, row[links[column]]) if column in links and text else _escape(text))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _escape(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ").replace("[", "\\[").replace("]", "\\]")
