@@ -3,23 +3,25 @@ import streamlit as st
 
 from ui import nav
 from ui.i18n import t
-from ui.page import freshness, language_switch, require_warehouse
+from ui.page import freshness, is_public, language_switch, require_warehouse
 
 st.set_page_config(page_title="Digitaliseringsmonitoren / Digitalisation monitor", page_icon="📊", layout="wide")
 lang = language_switch()
 require_warehouse(lang)
 
-overview = st.Page(nav.OVERVIEW, title=t("nav_overview", lang), url_path="overview", default=True)
-goal = st.Page(nav.GOAL, title=t("nav_goal", lang), url_path="goal")
-indicator = st.Page(nav.INDICATOR, title=t("nav_indicator", lang), url_path="indicator")
-current = st.navigation({t("nav_section_main", lang): [overview, goal, indicator]})
+pages = {spec.path: st.Page(spec.path, title=t(spec.title_key, lang), url_path=spec.url_path, default=spec.default)
+         for spec in nav.visible_pages(public=is_public())}
+sections: dict[str, list] = {}
+for spec in nav.visible_pages(public=is_public()):
+    sections.setdefault(t(f"nav_section_{spec.section}", lang), []).append(pages[spec.path])
+current = st.navigation(sections)
 
 # `/?indicator=<id>` and `/?goal=<id>` open that indicator or goal directly.
-if current is overview:
+if current is pages[nav.OVERVIEW]:
     if "indicator" in st.query_params:
-        st.switch_page(indicator, query_params=st.query_params.to_dict())
+        st.switch_page(pages[nav.INDICATOR], query_params=st.query_params.to_dict())
     if "goal" in st.query_params:
-        st.switch_page(goal, query_params=st.query_params.to_dict())
+        st.switch_page(pages[nav.GOAL], query_params=st.query_params.to_dict())
 
 current.run()
 freshness(lang)

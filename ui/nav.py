@@ -1,4 +1,29 @@
-"""Page files, in one place so pages can link to each other."""
+"""The app's pages in one registry: app.py builds the navigation from it, pages link to each other through it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 OVERVIEW = "pages/overview.py"
 GOAL = "pages/goal.py"
 INDICATOR = "pages/indicator.py"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    url_path: str
+    title_key: str      # a text key in ui/texts
+    section: str        # "main" or "more"
+    public: bool = True  # shown in the public read-only mode (MONITOR_MODE=public)
+    default: bool = False
+
+
+PAGES: list[PageSpec] = [
+    PageSpec(OVERVIEW, "overview", "nav_overview", "main", default=True),
+    PageSpec(GOAL, "goal", "nav_goal", "main"),
+    PageSpec(INDICATOR, "indicator", "nav_indicator", "main"),
+]
+
+
+def visible_pages(public: bool) -> list[PageSpec]:
+    return [p for p in PAGES if p.public or not public]
