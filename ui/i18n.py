@@ -1,6 +1,6 @@
 """Every user-facing string in bokmål and English, and number formatting per language.
 
-Pages call `t("key", lang, **values)`. The texts live in ui/texts/ (one module per area) and are merged here;
+Pages call `t(<key>, lang, **values)`. The texts live in ui/texts/ (one module per area) and are merged here;
 a key defined twice, or missing a language, fails the tests (tests/test_i18n.py).
 """
 from __future__ import annotations
