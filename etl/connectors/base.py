@@ -1,0 +1,129 @@
+"""The one small interface every live connector implements: fetch raw → archive → parse → tidy observations."""
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+import requests
+
+from etl.http import FetchError, fetch as http_fetch
+from etl.lineage import RawArchive, RawResponse
+
+# Columns a connector's parse() returns (the snapshot columns plus lineage).
+LIVE_COLUMNS = [
+    "indicator_id", "geo", "breakdown", "period", "value", "unit", "source_org", "source_dataset",
+    "source_url", "published", "flags", "note", "origin", "origin_row", "origin_kind", "connector_source",
+]
+
+# Eurostat/SSB observation status letters → the monitor's flags (docs/data-model.md); others go to the note.
+STATUS_FLAGS = {"b": "break_in_series", "p": "provisional", "u": "uncertain", "e": "approximate"}
+
+
+class ConnectorError(RuntimeError):
+    """A source could not deliver usable data. `kind`: offline, timeout, http, network, malformed, schema, values."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+    @classmethod
+    def from_fetch(cls, exc: FetchError) -> "ConnectorError":
+        return cls(exc.kind, str(exc))
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """A catalogue indicator fed by a connector, with what the connector needs to know about it."""
+
+    indicator_id: str
+    unit: str
+    unit_kind: str
+    unit_limit: float | None
+    source_org: str
+    source_dataset: str
+    connector: dict[str, Any] = field(hash=False, compare=False)
+
+
+class Connector(ABC):
+    """Base class: `fetch(session) -> list[RawResponse]`, `parse(raw) -> DataFrame` (LIVE_COLUMNS)."""
+
+    name: str = ""
+    default_base_url: str = ""
+    accumulates: bool = False  # True: each run adds a dated row; earlier rows are kept (data.norge.no counts)
+
+    def __init__(
+        self,
+        specs: list[IndicatorSpec],
+        *,
+        archive: RawArchive,
+        base_url: str | None = None,
+        on_request: Callable[[str], None] | None = None,
+        options: dict[str, Any] | None = None,
+    ):
+        self.specs = list(specs)
+        self.archive = archive
+        env = os.environ.get(f"MONITOR_{self.name.upper()}_BASE_URL")
+        self.base_url = (base_url or env or self.default_base_url).rstrip("/")
+        self.on_request = on_request
+        self.options = dict(options or {})
+        self.responses: list[RawResponse] = []  # everything archived by this connector in this run
+
+    def _record(self, raw: RawResponse) -> RawResponse:
+        self.responses.append(raw)
+        return raw
+
+    def expected_requests(self) -> int | None:
+        """How many requests fetch() will make, if known in advance (for the progress bar)."""
+        return None
+
+    def request(self, session: requests.Session, url: str, **kw: Any) -> RawResponse:
+        try:
+            return self._record(http_fetch(session, self.archive, source=self.name, url=url,
+                                           on_request=self.on_request, **kw))
+        except FetchError as exc:
+            if exc.response is not None:
+                self._record(exc.response)
+            raise ConnectorError.from_fetch(exc) from None
+
+    @abstractmethod
+    def fetch(self, session: requests.Session) -> list[RawResponse]: ...
+
+    @abstractmethod
+    def parse(self, raw: RawResponse) -> pd.DataFrame: ...
+
+    def run(self, session: requests.Session) -> tuple[pd.DataFrame, list[RawResponse]]:
+        raws = self.fetch(session)
+        frames = [self.parse(raw) for raw in raws]
+        frames = [f for f in frames if len(f)]
+        rows = pd.concat(frames, ignore_index=True) if frames else empty_rows()
+        return rows, raws
+
+
+def empty_rows() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="string") for c in LIVE_COLUMNS})
+
+
+def format_values(values: np.ndarray | pd.Series) -> pd.Series:
+    """Numbers as text without binary artefacts (0.8116800000000001 → 0.81168, 1658.0 → 1658)."""
+    arr = np.asarray(values, dtype=float)
+    return pd.Series([format(v, ".10g") for v in np.round(arr, 10)], dtype="string")
+
+
+def status_to_flags(status: pd.Series, labels: dict[str, str] | None = None) -> tuple[pd.Series, pd.Series]:
+    """(flags, note) from status letters: known letters become flags, others are explained in the note."""
+    labels = labels or {}
+    uniq = {s for s in status.dropna().unique() if s}
+    flag_map: dict[str, str] = {}
+    note_map: dict[str, str] = {}
+    for s in uniq:
+        letters = [c for c in str(s) if c.strip()]
+        flag_map[s] = ";".join(dict.fromkeys(STATUS_FLAGS[c] for c in letters if c in STATUS_FLAGS))
+        other = [c for c in letters if c not in STATUS_FLAGS]
+        note_map[s] = "; ".join(f"status '{c}'" + (f" ({labels[c]})" if c in labels else "") for c in other)
+    flags = status.map(flag_map).fillna("").astype("string")
+    note = status.map(note_map).fillna("").astype("string")
+    return flags, note

@@ -1,0 +1,207 @@
+"""HTTP for the live connectors: one configured `requests.Session`, retries, timeouts, conditional requests.
+
+* urllib3 `Retry` on connection errors and on 429/500/502/503/504, for GET and POST (every call the connectors
+  make is a read), with exponential backoff and `Retry-After` respected (capped, so a hostile header cannot
+  stall a refresh). Backoff and caps are configurable so tests run fast.
+* A timeout on every call (an adapter supplies the default when a caller forgets one).
+* A descriptive User-Agent.
+* Conditional requests: the validators (ETag, Last-Modified) of the last good response are read from the raw
+  archive index and sent as If-None-Match / If-Modified-Since; on `304 Not Modified` the archived body is reused.
+* Every response with a body is archived (see `etl.lineage`), including error bodies, so a failure can be
+  inspected afterwards.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from etl.lineage import RawArchive, RawResponse
+
+USER_AGENT = os.environ.get(
+    "MONITOR_USER_AGENT",
+    "norway-digital-monitor/0.1 (+ETL of the monitor of Norway's digital strategy 2019-2025; "
+    "python-requests/" + requests.__version__ + ")",
+)
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    total: int = 4                  # attempts after the first one, all causes together
+    backoff_factor: float = 1.0     # sleeps 0, 2, 4, 8 … seconds (urllib3 doubles; first retry immediate)
+    backoff_max: float = 60.0
+    retry_after_max: float = 120.0  # cap on a Retry-After header
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+
+    @property
+    def timeout(self) -> tuple[float, float]:
+        return (self.connect_timeout, self.read_timeout)
+
+
+class FetchError(RuntimeError):
+    """A request failed. `kind` is one of: offline, timeout, http, network."""
+
+    def __init__(self, kind: str, message: str, response: RawResponse | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.response = response
+
+
+class _CappedRetry(Retry):
+    """Retry that honours Retry-After but never sleeps longer than `retry_after_max`."""
+
+    retry_after_max: float = 120.0
+
+    def new(self, **kw: Any) -> "_CappedRetry":
+        new = super().new(**kw)
+        new.retry_after_max = self.retry_after_max
+        return new
+
+    def get_retry_after(self, response: Any) -> float | None:
+        value = super().get_retry_after(response)
+        return None if value is None else min(value, self.retry_after_max)
+
+
+class _TimeoutAdapter(HTTPAdapter):
+    def __init__(self, *args: Any, timeout: tuple[float, float], **kwargs: Any):
+        self._timeout = timeout
+        super().__init__(*args, **kwargs)
+
+    def send(self, request, **kwargs):  # type: ignore[override]
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self._timeout
+        return super().send(request, **kwargs)
+
+
+def make_session(config: HttpConfig | None = None) -> requests.Session:
+    config = config or HttpConfig()
+    retry = _CappedRetry(
+        total=config.total,
+        connect=min(config.total, 2),  # a refused/unresolvable host will not come back in seconds
+        read=config.total,
+        status=config.total,
+        backoff_factor=config.backoff_factor,
+        backoff_max=config.backoff_max,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=frozenset({"GET", "HEAD", "OPTIONS", "POST"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,  # hand back the last response so its body can be archived and reported
+    )
+    retry.retry_after_max = config.retry_after_max
+    session = requests.Session()
+    adapter = _TimeoutAdapter(max_retries=retry, timeout=config.timeout)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = USER_AGENT
+    session.headers["Accept-Encoding"] = "gzip, deflate"
+    session.request_timeout = config.timeout  # type: ignore[attr-defined]
+    return session
+
+
+def _is_offline(exc: BaseException) -> bool:
+    """Name resolution failed or the connection was refused: no route to the publisher at all."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return False
+    return isinstance(exc, requests.exceptions.ConnectionError) and not isinstance(
+        exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
+    ) and not _is_read_side(exc)
+
+
+def _is_read_side(exc: BaseException) -> bool:
+    text = str(exc)
+    return "Read timed out" in text or "RemoteDisconnected" in text or "Connection aborted" in text
+
+
+def describe_error_body(resp: RawResponse) -> str:
+    """A short human message from an error body: Eurostat `{"error":[{label}]}`, RFC 7807 problem+json, text."""
+    text = resp.body[:4000].decode("utf-8", "replace").strip()
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return " ".join(text.split())[:200]
+    if isinstance(doc, dict):
+        err = doc.get("error")
+        if isinstance(err, list) and err and isinstance(err[0], dict):
+            e = err[0]
+            return f"{e.get('label', '')} (error id {e.get('id')})".strip()
+        if isinstance(err, dict):
+            return str(err.get("label") or err.get("message") or err)[:200]
+        if "title" in doc or "detail" in doc:  # RFC 7807
+            return "; ".join(str(doc[k]) for k in ("title", "detail") if doc.get(k))[:300]
+        if "message" in doc:
+            return str(doc["message"])[:200]
+    return " ".join(text.split())[:200]
+
+
+def fetch(
+    session: requests.Session,
+    archive: RawArchive,
+    *,
+    source: str,
+    url: str,
+    method: str = "GET",
+    params: Any = None,
+    json_body: Any = None,
+    timeout: float | tuple[float, float] | None = None,
+    conditional: bool = True,
+    headers: dict[str, str] | None = None,
+    on_request: Callable[[str], None] | None = None,
+) -> RawResponse:
+    """One request, archived. Raises FetchError unless the answer is 200 (or 304 with an archived body)."""
+    method = method.upper()
+    prepared_url = requests.Request(method, url, params=params).prepare().url or url
+    send_headers = {"Accept": "application/json, text/csv;q=0.9, */*;q=0.5", **(headers or {})}
+    previous = archive.last_good(method, prepared_url, json_body) if conditional else None
+    if previous:
+        if previous.get("etag"):
+            send_headers["If-None-Match"] = previous["etag"]
+        if previous.get("last_modified"):
+            send_headers["If-Modified-Since"] = previous["last_modified"]
+    if on_request:
+        on_request(f"{method} {prepared_url}")
+    try:
+        response = session.request(
+            method, prepared_url, json=json_body, headers=send_headers,
+            timeout=timeout or getattr(session, "request_timeout", HttpConfig().timeout),
+        )
+    except requests.exceptions.RetryError as exc:  # status retries exhausted (raise_on_status=False avoids most)
+        raise FetchError("http", f"{method} {prepared_url}: gave up after retries ({exc})") from None
+    except requests.exceptions.Timeout:
+        raise FetchError("timeout", f"{method} {prepared_url}: timed out (no answer within the time limit)") from None
+    except requests.exceptions.ConnectionError as exc:
+        if _is_offline(exc):
+            raise FetchError("offline", f"cannot reach {requests.utils.urlparse(prepared_url).netloc} "
+                                        f"(name resolution or connection failed)") from None
+        raise FetchError("network", f"{method} {prepared_url}: connection broken ({type(exc).__name__})") from None
+    except requests.exceptions.RequestException as exc:
+        raise FetchError("network", f"{method} {prepared_url}: {type(exc).__name__}: {exc}") from None
+
+    retrieved_at = datetime.now(timezone.utc)
+    if response.status_code == 304 and previous:
+        return archive.reuse(previous, retrieved_at)
+    try:
+        body = response.content
+    except requests.exceptions.RequestException as exc:
+        raise FetchError("network", f"{method} {prepared_url}: body incomplete ({type(exc).__name__})") from None
+    raw = archive.store(
+        source=source, url=prepared_url, method=method, http_status=response.status_code, body=body,
+        headers=dict(response.headers), request_body=json_body, retrieved_at=retrieved_at,
+    )
+    if response.status_code != 200:
+        attempts = ""
+        history = getattr(response.raw, "retries", None)
+        if history is not None and history.history:
+            attempts = f" after {len(history.history) + 1} attempts"
+        raise FetchError(
+            "http", f"HTTP {response.status_code}{attempts} from {method} {prepared_url}: {describe_error_body(raw)}",
+            response=raw,
+        )
+    return raw
