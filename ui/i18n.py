@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import math
 
-from ui.texts import core
+from ui.texts import core, scores
 
-TEXT_MODULES = [core]
+TEXT_MODULES = [core, scores]
 
 LANGS = ("nb", "en")
 DEFAULT_LANG = "nb"
