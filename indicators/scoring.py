@@ -289,18 +289,25 @@ def select_base_year(years: Iterable[int]) -> int | None:
     return min(later) if later else None
 
 
-def _as_points(points: Any) -> pd.DataFrame:
-    """Accept a DataFrame with year/value (and optionally period) or a {year: value} mapping."""
+Point = tuple  # (year: int, period: str, value: float)
+
+
+def _as_points(points: Any) -> list[Point]:
+    """Sorted (year, period, value) tuples, one per year (the last period in sort order wins).
+
+    Accepts a DataFrame with ``year``, ``value`` (optionally ``period``), a ``{year: value}`` mapping or an
+    already prepared list of tuples.
+    """
     if isinstance(points, pd.DataFrame):
-        df = points[[c for c in ("year", "value", "period") if c in points.columns]].copy()
+        periods = points["period"] if "period" in points.columns else points["year"]
+        raw = zip(points["year"], periods, points["value"])
+    elif isinstance(points, Mapping):
+        raw = ((y, y, v) for y, v in points.items())
     else:
-        df = pd.DataFrame({"year": list(points.keys()), "value": list(points.values())})
-    if "period" not in df.columns:
-        df["period"] = df["year"].astype(int).astype(str)
-    df = df[df["value"].notna()]
-    df = df.assign(year=df["year"].astype(int), value=df["value"].astype(float))
-    df = df.sort_values(["year", "period"], kind="stable").drop_duplicates("year", keep="last")
-    return df.reset_index(drop=True)
+        raw = points
+    cleaned = sorted((int(y), str(p), float(v)) for y, p, v in raw if not _is_missing(v))
+    by_year = {pt[0]: pt for pt in cleaned}  # later (sorted) entries of a year replace earlier ones
+    return list(by_year.values())
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -331,26 +338,24 @@ def trend_status(
             res.target_year = DEFAULT_TARGET_YEAR
             res.warnings.append(f"target has no year; using {DEFAULT_TARGET_YEAR} (Open SDG default)")
 
-    df = _as_points(points)
+    pts = _as_points(points)
     if as_of is not None:
-        df = df[df["year"] <= int(as_of)]
-    res.n_points = len(df)
-    if df.empty:
+        pts = [pt for pt in pts if pt[0] <= int(as_of)]
+    res.n_points = len(pts)
+    if not pts:
         res.warnings.append("no observations")
         return res
 
-    latest = df.iloc[-1]
-    res.latest_year, res.latest_period, res.latest_value = int(latest.year), str(latest.period), float(latest.value)
+    res.latest_year, res.latest_period, res.latest_value = pts[-1]
 
     # A reached target overrides everything, even a single data point.
     if target_value is not None and _better_or_equal(res.latest_value, target_value, direction):
         res.target_achieved = True
         res.status = TARGET_ACHIEVED
 
-    base_year = select_base_year(df["year"])
+    base_year = select_base_year(pt[0] for pt in pts)
     if base_year is not None:
-        base = df[df["year"] == base_year].iloc[0]
-        res.base_year, res.base_period, res.base_value = base_year, str(base.period), float(base.value)
+        res.base_year, res.base_period, res.base_value = next(pt for pt in pts if pt[0] == base_year)
 
     if base_year is None or res.n_points < 2 or res.latest_year <= base_year:
         res.warnings.append("fewer than two years from the base year on: no growth rate")
@@ -497,38 +502,43 @@ def _indicator_row(indicators: pd.DataFrame, indicator_id: str) -> Mapping[str, 
     return rows.iloc[0].to_dict()
 
 
-def _series_for(obs: pd.DataFrame, indicator_id: str, geo: str, as_of: int | None) -> pd.DataFrame:
-    s = obs[(obs["indicator_id"] == indicator_id) & (obs["geo"] == geo)]
-    if as_of is not None:
-        s = s[s["year"] <= int(as_of)]
-    return s.sort_values("year")
+def _index(obs: pd.DataFrame) -> dict[tuple[str, str], list[Point]]:
+    """{(indicator_id, geo): sorted points} from usable observations (built once per call)."""
+    index: dict[tuple[str, str], list[Point]] = {}
+    for ind, geo, period, year, value in zip(obs["indicator_id"], obs["geo"], obs["period"], obs["year"],
+                                             obs["value"]):
+        index.setdefault((str(ind), str(geo)), []).append((int(year), str(period), float(value)))
+    return {k: sorted(v) for k, v in index.items()}
 
 
-def _peer_points(obs: pd.DataFrame, indicator_id: str, geo: str, until_year: int, direction: str,
-                 own_value: float) -> list[dict[str, Any]]:
+def _series_for(index: Mapping[tuple[str, str], list[Point]], indicator_id: str, geo: str,
+                as_of: int | None) -> list[Point]:
+    pts = index.get((indicator_id, geo), [])
+    return pts if as_of is None else [pt for pt in pts if pt[0] <= int(as_of)]
+
+
+def _peer_points(index: Mapping[tuple[str, str], list[Point]], indicator_id: str, geo: str, until_year: int,
+                 direction: str, own_value: float) -> list[dict[str, Any]]:
     """Each peer's latest value with year ≤ the scored geo's latest year."""
     rows = []
     for peer in peers_of(geo):
-        s = _series_for(obs, indicator_id, peer, until_year)
-        if s.empty:
+        pts = _series_for(index, indicator_id, peer, until_year)
+        if not pts:
             continue
-        last = s.iloc[-1]
+        year, period, value = pts[-1]
         rows.append({
-            "geo": peer,
-            "period": str(last.period),
-            "year": int(last.year),
-            "value": float(last.value),
-            "own_at_least_as_good": _better_or_equal(own_value, float(last.value), direction),
+            "geo": peer, "period": period, "year": year, "value": value,
+            "own_at_least_as_good": _better_or_equal(own_value, value, direction),
         })
     return rows
 
 
-def _score_indicator_prepared(obs: pd.DataFrame, row: Mapping[str, Any], geo: str,
+def _score_indicator_prepared(index: Mapping[tuple[str, str], list[Point]], row: Mapping[str, Any], geo: str,
                               as_of: int | None) -> IndicatorScore:
     indicator_id = str(row["indicator_id"])
     direction = str(row["direction"])
     trend = trend_status(
-        _series_for(obs, indicator_id, geo, as_of),
+        _series_for(index, indicator_id, geo, as_of),
         direction=direction,
         target_value=row.get("target_value"),
         target_year=row.get("target_period"),
@@ -538,7 +548,7 @@ def _score_indicator_prepared(obs: pd.DataFrame, row: Mapping[str, Any], geo: st
     dev = development_score(trend.status)
     level, basis, peers, matched = None, None, [], None
     if trend.latest_value is not None:
-        peers = _peer_points(obs, indicator_id, geo, trend.latest_year, direction, trend.latest_value)
+        peers = _peer_points(index, indicator_id, geo, trend.latest_year, direction, trend.latest_value)
         if peers:
             level = level_score_vs_peers(trend.latest_value, [p["value"] for p in peers], direction)
             basis = "peers"
@@ -567,7 +577,7 @@ def _score_indicator_prepared(obs: pd.DataFrame, row: Mapping[str, Any], geo: st
 def score_indicator(observations: pd.DataFrame, indicators: pd.DataFrame, indicator_id: str,
                     geo: str = "NO", as_of: int | None = None) -> IndicatorScore:
     """Score one indicator for one geography with data up to ``as_of`` (a year, inclusive)."""
-    return _score_indicator_prepared(usable_observations(observations),
+    return _score_indicator_prepared(_index(usable_observations(observations)),
                                      _indicator_row(indicators, indicator_id), geo, as_of)
 
 
@@ -600,15 +610,16 @@ def _indicator_record(s: IndicatorScore) -> dict[str, Any]:
     }
 
 
-def _score_all(obs: pd.DataFrame, indicators: pd.DataFrame, geo: str, as_of: int | None) -> list[IndicatorScore]:
+def _score_all(index: Mapping[tuple[str, str], list[Point]], indicators: pd.DataFrame, geo: str,
+               as_of: int | None) -> list[IndicatorScore]:
     rows = normalise_indicators(indicators)
-    return [_score_indicator_prepared(obs, row, geo, as_of) for row in rows.to_dict("records")]
+    return [_score_indicator_prepared(index, row, geo, as_of) for row in rows.to_dict("records")]
 
 
 def score_indicators(observations: pd.DataFrame, indicators: pd.DataFrame, geo: str = "NO",
                      as_of: int | None = None) -> pd.DataFrame:
     """One row per indicator with the columns in ``INDICATOR_COLUMNS`` (NaN/None where not applicable)."""
-    scores = _score_all(usable_observations(observations), indicators, geo, as_of)
+    scores = _score_all(_index(usable_observations(observations)), indicators, geo, as_of)
     return pd.DataFrame([_indicator_record(s) for s in scores], columns=INDICATOR_COLUMNS)
 
 
@@ -643,7 +654,7 @@ def score_goal(observations: pd.DataFrame, indicators: pd.DataFrame, goal_id: st
     """Score one goal for one geography with data up to ``as_of``."""
     ind = normalise_indicators(indicators)
     ind = ind[ind["goal_id"] == goal_id]
-    scores = _score_all(usable_observations(observations), ind, geo, as_of)
+    scores = _score_all(_index(usable_observations(observations)), ind, geo, as_of)
     return goal_score_from_indicators(goal_id, geo, None if as_of is None else int(as_of), scores)
 
 
@@ -653,7 +664,7 @@ def explain_goal(observations: pd.DataFrame, indicators: pd.DataFrame, goal_id: 
     ind = normalise_indicators(indicators)
     ind = ind[ind["goal_id"] == goal_id]
     as_of = None if as_of is None else int(as_of)
-    scores = _score_all(usable_observations(observations), ind, geo, as_of)
+    scores = _score_all(_index(usable_observations(observations)), ind, geo, as_of)
     out = goal_score_from_indicators(goal_id, geo, as_of, scores).to_dict()
     out["indicator_details"] = [s.to_dict() for s in scores]
     out["label_rule"] = {"god_from": LABEL_GOOD_FROM, "mindre_god_until": LABEL_LESS_GOOD_UNTIL}
@@ -671,10 +682,9 @@ def _goal_ids(indicators: pd.DataFrame, goals: pd.DataFrame | Iterable[str] | No
     return [str(g) for g in goals]
 
 
-def _score_goals_prepared(obs: pd.DataFrame, indicators: pd.DataFrame, geo: str, as_of: int | None,
-                          goal_ids: list[str]) -> list[GoalScore]:
-    ind = normalise_indicators(indicators)
-    scores = _score_all(obs, ind, geo, as_of)
+def _score_goals_prepared(index: Mapping[tuple[str, str], list[Point]], indicators: pd.DataFrame, geo: str,
+                          as_of: int | None, goal_ids: list[str]) -> list[GoalScore]:
+    scores = _score_all(index, indicators, geo, as_of)
     return [goal_score_from_indicators(g, geo, as_of, [s for s in scores if s.goal_id == g]) for g in goal_ids]
 
 
@@ -683,8 +693,8 @@ def score_goals(observations: pd.DataFrame, indicators: pd.DataFrame, geo: str =
     """One row per goal (``GOAL_COLUMNS``). ``goals`` (a DataFrame with ``goal_id`` or a list of ids)
     fixes the rows and their order; by default the goals that have indicators, sorted."""
     as_of = None if as_of is None else int(as_of)
-    obs = usable_observations(observations)
-    results = _score_goals_prepared(obs, indicators, geo, as_of, _goal_ids(indicators, goals))
+    index = _index(usable_observations(observations))
+    results = _score_goals_prepared(index, indicators, geo, as_of, _goal_ids(indicators, goals))
     return pd.DataFrame([{c: getattr(r, c) for c in GOAL_COLUMNS} for r in results], columns=GOAL_COLUMNS)
 
 
@@ -698,8 +708,10 @@ def goal_score_history(observations: pd.DataFrame, indicators: pd.DataFrame, geo
         last = int(obs["year"].max()) if not obs.empty else BASE_YEAR
         years = range(BASE_YEAR, max(last, BASE_YEAR) + 1)
     goal_ids = _goal_ids(indicators, goals)
+    index = _index(obs)
+    indicators = normalise_indicators(indicators)
     rows = []
     for year in years:
-        for r in _score_goals_prepared(obs, indicators, geo, int(year), goal_ids):
+        for r in _score_goals_prepared(index, indicators, geo, int(year), goal_ids):
             rows.append({c: getattr(r, c) for c in GOAL_COLUMNS})
     return pd.DataFrame(rows, columns=GOAL_COLUMNS)
