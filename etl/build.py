@@ -68,7 +68,8 @@ def build_warehouse(
     observations = observations.rename(columns={"unit": "unit_id"})[WAREHOUSE_OBSERVATION_COLUMNS]
     sources = _sources_table(observations, _licences(publishers_path))
     build_id = f"{started:%Y%m%dT%H%M%SZ}-{_inputs_hash(catalog_path, snapshot_dir, extra_observations)}"
-    previous_runs = _previous_runs(target)
+    previous_runs, previous_obs = _previous_state(target)
+    changes = observation_changes(previous_obs, observations, build_id)
 
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -81,6 +82,7 @@ def build_warehouse(
                 "life_events": catalog.life_events,
                 "observations": observations,
                 "sources": sources,
+                "changes": changes,
                 **(extra_tables or {}),
             }
             for name, frame in tables.items():
@@ -134,15 +136,38 @@ def _licences(path: Path) -> dict[str, str]:
     return {p["name"]: p.get("licence", "") for p in publishers}
 
 
-def _previous_runs(target: Path) -> pd.DataFrame:
-    """Carry the build history forward from the warehouse being replaced (if it is readable)."""
+CHANGE_KEY = ["indicator_id", "geo", "breakdown", "period"]
+CHANGE_COLUMNS = ["build_id", "change_kind", *CHANGE_KEY, "year", "old_value", "new_value"]
+
+
+def _previous_state(target: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The build history and preferred observations of the warehouse being replaced (None: no earlier build)."""
     if not target.exists():
-        return pd.DataFrame()
+        return pd.DataFrame(), None
     try:
         with duckdb.connect(str(target), read_only=True) as con:
-            return con.execute("SELECT * FROM etl_runs").df()
+            runs = con.execute("SELECT * FROM etl_runs").df()
+            previous = con.execute(
+                f"SELECT {', '.join(CHANGE_KEY)}, year, value FROM observations WHERE is_preferred").df()
+            return runs, previous
     except duckdb.Error:
-        return pd.DataFrame()
+        return pd.DataFrame(), None
+
+
+def observation_changes(previous: pd.DataFrame | None, current: pd.DataFrame, build_id: str) -> pd.DataFrame:
+    """Preferred figures that are new, changed or removed compared with the previous build."""
+    if previous is None:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    now = current[current["is_preferred"]][CHANGE_KEY + ["year", "value"]]
+    merged = now.merge(previous, on=CHANGE_KEY, how="outer", suffixes=("", "_old"), indicator=True)
+    merged["year"] = merged["year"].fillna(merged["year_old"])
+    kinds = {"left_only": "new", "right_only": "removed", "both": "changed"}
+    merged["change_kind"] = merged["_merge"].astype(str).map(kinds)
+    merged = merged[(merged["change_kind"] != "changed") | (merged["value"] != merged["value_old"])]
+    out = merged.rename(columns={"value": "new_value", "value_old": "old_value"})
+    out["build_id"] = build_id
+    out["year"] = out["year"].astype(int)
+    return out[CHANGE_COLUMNS].sort_values(CHANGE_KEY, ignore_index=True)
 
 
 def _inputs_hash(catalog_path: Path, snapshot_dir: Path, extra: pd.DataFrame | None) -> str:

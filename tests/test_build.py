@@ -95,3 +95,18 @@ def test_real_snapshot_builds_with_row_counts_equal_to_the_snapshot(tmp_path):
     assert _rows(target, "SELECT count(*) FROM indicators WHERE indicator_id NOT IN (SELECT indicator_id FROM observations)") == [(0,)]
     assert _rows(target, "SELECT count(*) FROM observations WHERE source_url IS NULL OR source_url = ''") == [(0,)]
     assert _rows(target, "SELECT value FROM observations WHERE indicator_id='egdi_value' AND geo='NO' AND period='2022' AND is_preferred") == [(0.8879,)]
+
+
+def test_changes_since_the_previous_build_are_recorded(tmp_path, small_catalog, small_snapshot):
+    target = tmp_path / "w.duckdb"
+    build_warehouse(target, catalog_path=small_catalog, snapshot_dir=small_snapshot)
+    assert _rows(target, "SELECT count(*) FROM changes") == [(0,)]  # first build: nothing to compare with
+    path = small_snapshot / "a_survey.csv"
+    text = path.read_text(encoding="utf-8").replace("share_online,SE,,2023,85,", "share_online,SE,,2023,86,")
+    path.write_text(text + "share_online,NO,,2024,90,pct,Test org,Test survey,https://example.org/s1,2025,,test row\n",
+                    encoding="utf-8")
+    second = build_warehouse(target, catalog_path=small_catalog, snapshot_dir=small_snapshot)
+    assert _rows(target, "SELECT build_id, change_kind, geo, period, old_value, new_value FROM changes ORDER BY geo") == [
+        (second.build_id, "new", "NO", "2024", None, 90.0),
+        (second.build_id, "changed", "SE", "2023", 85.0, 86.0),
+    ]
