@@ -1,10 +1,11 @@
 """One goal: its official wording, and every indicator under it with Norway's latest value and change."""
 import streamlit as st
 
-from ui import data
+from ui import data, nav
 from ui.i18n import t
 from ui.page import current_lang
 from ui.state import choose
+from ui.score_views import goal_explanation, goal_score_block
 from ui.views import goal_indicator_table
 
 lang = current_lang()
@@ -18,6 +19,10 @@ st.title(t("goal_title", lang, n=goal["number"], short=goal[f"short_{lang}"]))
 st.markdown(f"**{t('official_wording', lang)}:** «{goal['name_nb']}» ([digdir.no]({goal['source_url']}))")
 if lang == "en":
     st.markdown(f"*{goal['name_en']}* — {t('our_translation', lang)}")
+
+goal_score_block(goal_id, lang)
+goal_explanation(goal_id, lang)
+st.page_link(nav.REPORT, label=t("nav_report", lang), icon="🖨️", query_params={"goal": goal_id, "lang": lang})
 
 st.subheader(t("goal_indicators", lang))
 st.markdown(goal_indicator_table(goal_id, lang, detailed=True))

@@ -3,7 +3,7 @@ a one-sentence summary, and downloads."""
 import pandas as pd
 import streamlit as st
 
-from ui import data, nav
+from ui import data, nav, scores
 from ui.charts import indicator_summary, line_chart
 from ui.downloads import download_buttons
 from ui.i18n import flag_names, format_change, format_value, geo_name, t
@@ -50,6 +50,14 @@ if not norway.empty:
         right.metric(t("headline_change", lang, year=base.iloc[0]["period"]),
                      format_change(latest["value"] - base.iloc[0]["value"], kind, lang),
                      delta_color="off")
+
+detail = scores.explain_indicator(indicator_id)
+st.markdown(f"**{t('col_status', lang)}:** {scores.status_text(detail['trend']['status'], lang)} · "
+            f"**{t('col_score', lang)}:** {scores.score_text(detail['score'], lang)}")
+with st.expander(t("how_calculated", lang)):
+    st.markdown("\n".join(f"- {line}" for line in scores.explain_indicator_text(detail, kind, lang)))
+    st.caption(t("score_disclaimer", lang))
+    st.page_link(nav.METHOD, label=t("method_link", lang), query_params={"lang": lang})
 
 chart_tab, table_tab, sources_tab, download_tab = st.tabs(
     [t("tab_chart", lang), t("tab_table", lang), t("tab_sources", lang), t("tab_download", lang)])

@@ -34,6 +34,7 @@ def app(real_warehouse, monkeypatch):
 
 def _text(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
+    parts += [i.value for i in at.info] + [h.value for h in at.header] + [s.value for s in at.subheader]
     parts += [str(m.value) + " " + m.label for m in at.metric]
     return "\n".join(parts)
 
@@ -44,6 +45,52 @@ def test_every_page_renders_in_both_languages(app, lang, page):
     at = app(lang=lang, **page)
     assert at.title, "page has a title"
     assert at.sidebar.radio[0].value == lang
+
+
+def _open(app, page: str, **params) -> AppTest:
+    at = app(**params)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("lang, heading", [("nb", "Utviklingsstatus"), ("en", "Trend status")])
+def test_method_page_exists_in_both_languages(app, lang, heading):
+    at = _open(app, "pages/method.py", lang=lang)
+    text = _text(at)
+    assert heading in text and ("0.95" in text or "0,95" in text)
+    assert ("ikke Digdirs" in text) if lang == "nb" else ("not Digdir's" in text)
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_goal_report_prints_score_history_and_indicators(app, lang):
+    at = _open(app, "pages/report.py", lang=lang, goal="G4")
+    text = _text(at)
+    assert "@media print" in " ".join(h.proto.body for h in at.get("html"))
+    assert ("Poengsum" if lang == "nb" else "Score") in text
+    assert "indicator?indicator=data_norge_datasets_registered" in text
+
+
+def test_goal_page_shows_score_label_and_explanation_matching_the_scoring_module(app, real_warehouse, tmp_path):
+    import shutil
+
+    import duckdb
+
+    from indicators import scoring
+
+    copy = tmp_path / "copy.duckdb"  # the app holds the original open with its own configuration
+    shutil.copy(real_warehouse, copy)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        obs = con.execute("SELECT * FROM observations").df()
+        indicators = con.execute("SELECT * FROM indicators").df()
+    expected = scoring.score_goal(obs, indicators, "G1")
+    at = app(lang="en", goal="G1")
+    text = _text(at)
+    label = {"god": "good", "middels": "medium", "mindre god": "less good"}[expected.label]
+    assert f"Score {expected.score:.2f} of 3 – " in text and label in text
+    assert f"weighted mean of {expected.n_indicators} indicator scores" in text
+    assert "Base " in text and "annual growth" in text
 
 
 def test_overview_shows_six_goals_with_real_values(app):

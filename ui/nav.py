@@ -6,6 +6,8 @@ from dataclasses import dataclass
 OVERVIEW = "pages/overview.py"
 GOAL = "pages/goal.py"
 INDICATOR = "pages/indicator.py"
+METHOD = "pages/method.py"
+REPORT = "pages/report.py"
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,8 @@ PAGES: list[PageSpec] = [
     PageSpec(OVERVIEW, "overview", "nav_overview", "main", default=True),
     PageSpec(GOAL, "goal", "nav_goal", "main"),
     PageSpec(INDICATOR, "indicator", "nav_indicator", "main"),
+    PageSpec(REPORT, "report", "nav_report", "main"),
+    PageSpec(METHOD, "method", "nav_method", "more"),
 ]
 
 

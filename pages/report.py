@@ -1,0 +1,40 @@
+"""A goal report for the meeting folder: prints cleanly to paper or PDF from the browser."""
+import pandas as pd
+import streamlit as st
+
+from ui import data, scores
+from ui.i18n import t
+from ui.page import current_lang
+from ui.score_views import goal_score_block, history_table, goal_history_frame
+from ui.state import choose
+from ui.views import goal_indicator_table
+
+PRINT_CSS = """<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSelectbox"],
+  [data-testid="stDecoration"], [data-testid="stStatusWidget"], footer { display: none !important; }
+  .main .block-container, [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+  a { color: black !important; text-decoration: none !important; }
+  table { page-break-inside: auto; } tr { page-break-inside: avoid; }
+  details { display: block !important; } details > div { display: block !important; }
+}
+</style>"""
+
+lang = current_lang()
+st.html(PRINT_CSS)
+goals = data.goals().set_index("goal_id")
+goal_id = choose("goal", list(goals.index), label=t("choose_goal", lang), lang=lang, unknown_key="unknown_goal",
+                 key="report_goal",
+                 format_func=lambda g: f"{t('goal_n', lang, n=goals.loc[g, 'number'])}: {goals.loc[g, f'short_{lang}']}")
+goal = goals.loc[goal_id]
+info = data.build_info()
+
+st.title(t("report_title", lang, n=goal["number"]) + f" – {goal[f'short_{lang}']}")
+st.caption(t("report_intro", lang))
+st.markdown(f"«{goal['name_nb']}»" + (f"  \n*{goal['name_en']}* ({t('our_translation', lang)})" if lang == "en" else ""))
+goal_score_block(goal_id, lang, chart=False)
+st.markdown(history_table(goal_history_frame(goal_id, lang), lang))
+st.subheader(t("goal_indicators", lang))
+st.markdown(goal_indicator_table(goal_id, lang, detailed=True))
+st.caption(t("score_disclaimer", lang))
+st.caption(t("report_generated", lang, build_id=info["build_id"], built=pd.Timestamp(info["finished_at"]).strftime("%Y-%m-%d %H:%M UTC")))
