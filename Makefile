@@ -5,11 +5,17 @@ PORT   ?= 8501
 WAREHOUSE := data/warehouse.duckdb
 SNAPSHOT  := $(wildcard data/snapshot/*.csv) indicators/catalog.toml data/publishers.toml
 
+STREAMLIT_FLAGS := --server.port $(PORT) --server.headless true
+# Public read-only mode: no error details in the browser, toolbar in viewer mode (the pages hide the SQL console).
+ifeq ($(MONITOR_MODE),public)
+STREAMLIT_FLAGS += --client.showErrorDetails=none --client.toolbarMode=viewer
+endif
+
 .PHONY: run test setup warehouse bench clean
 
 # One command: set up, build the warehouse from the embedded snapshot if needed, start the app.
 run: setup warehouse
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	MONITOR_MODE=$(MONITOR_MODE) $(PY) -m streamlit run app.py $(STREAMLIT_FLAGS)
 
 # One command: set up and run every test.
 test: setup
