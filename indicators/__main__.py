@@ -5,6 +5,7 @@ Reads the warehouse read-only and prints CSV on stdout. All computing is in ``in
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Sequence
 
@@ -63,7 +64,12 @@ def cmd_score(args: argparse.Namespace) -> int:
     tables = load_tables(args.warehouse)
     indicators = indicators_with_limits(tables["indicators"], tables["units"])
     build = _goal_csv if args.level == "goal" else _indicator_csv
-    build(tables, indicators, args.geo, args.as_of).to_csv(sys.stdout, index=False, lineterminator="\n")
+    text = build(tables, indicators, args.geo, args.as_of).to_csv(index=False, lineterminator="\n")
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
