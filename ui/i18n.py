@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import math
 
-from ui.texts import core, scores
+from ui.texts import core, pages, scores
 
-TEXT_MODULES = [core, scores]
+TEXT_MODULES = [core, scores, pages]
 
 LANGS = ("nb", "en")
 DEFAULT_LANG = "nb"

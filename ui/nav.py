@@ -24,6 +24,12 @@ PAGES: list[PageSpec] = [
     PageSpec(OVERVIEW, "overview", "nav_overview", "main", default=True),
     PageSpec(GOAL, "goal", "nav_goal", "main"),
     PageSpec(INDICATOR, "indicator", "nav_indicator", "main"),
+    PageSpec("pages/explorer.py", "explorer", "nav_explorer", "more"),
+    PageSpec("pages/compare.py", "compare", "nav_compare", "more"),
+    PageSpec("pages/life_events.py", "life-events", "nav_life_events", "more"),
+    PageSpec("pages/sources.py", "sources", "nav_sources", "more"),
+    PageSpec("pages/about.py", "about", "nav_about", "more"),
+    PageSpec("pages/sql.py", "sql", "nav_sql", "more", public=False),
     PageSpec(REPORT, "report", "nav_report", "main"),
     PageSpec(METHOD, "method", "nav_method", "more"),
 ]

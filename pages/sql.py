@@ -1,0 +1,51 @@
+"""SQL console (not in the public mode): one read-only query at a time against the warehouse, with a row limit
+and a time limit, and the schema beside it."""
+import duckdb
+import streamlit as st
+
+from ui import data
+from ui.downloads import download_buttons
+from ui.explore import ROW_LIMIT, TIME_LIMIT_SECONDS, SqlRefused, SqlTimeout, run_with_timeout, schema
+from ui.i18n import format_number, t
+from ui.page import current_lang
+
+EXAMPLE = """SELECT indicator_id, geo, period, value
+FROM observations
+WHERE is_preferred AND breakdown = '' AND geo = 'NO'
+ORDER BY indicator_id, year"""
+
+lang = current_lang()
+st.title(t("sql_title", lang))
+st.write(t("sql_intro", lang, rows=format_number(ROW_LIMIT, lang), seconds=format_number(TIME_LIMIT_SECONDS, lang)))
+
+connection = data._connection(data.warehouse_version())  # the shared read-only connection (external access off)
+console, side = st.columns([3, 2])
+
+with side:
+    st.subheader(t("sql_schema", lang))
+    columns = schema(connection)
+    for table, part in columns.groupby("table_name", sort=True):
+        with st.expander(f"{table} ({len(part)})"):
+            st.markdown("\n".join(f"- `{r.column_name}` {r.data_type}" for r in part.itertuples()))
+
+with console:
+    with st.form("sql_form"):
+        sql = st.text_area(t("sql_query", lang), value=EXAMPLE, height=180, key="sql_text",
+                           help=t("sql_help", lang))
+        st.form_submit_button(t("sql_run", lang))
+    if sql.strip():
+        try:
+            frame, truncated = run_with_timeout(connection, sql, limit=ROW_LIMIT, timeout=TIME_LIMIT_SECONDS)
+        except SqlRefused as refused:
+            st.error(t(f"sql_refused_{refused.reason}", lang, detail=refused.detail))
+        except SqlTimeout:
+            st.error(t("sql_timeout", lang, seconds=format_number(TIME_LIMIT_SECONDS, lang)))
+        except duckdb.Error as exc:
+            st.error(t("sql_error", lang, detail=str(exc).splitlines()[0][:300]))
+        else:
+            if truncated:
+                st.warning(t("sql_truncated", lang, rows=format_number(ROW_LIMIT, lang)))
+            else:
+                st.caption(t("sql_rows", lang, rows=format_number(len(frame), lang)))
+            st.dataframe(frame, hide_index=True, key="sql_result")
+            download_buttons(frame, "monitor-query", lang)
