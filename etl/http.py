@@ -106,8 +106,27 @@ def make_session(config: HttpConfig | None = None) -> requests.Session:
     return session
 
 
+def _reason(exc: BaseException) -> BaseException:
+    """The innermost urllib3 cause of a requests exception (MaxRetryError → its reason)."""
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    return getattr(inner, "reason", None) or inner
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError, TimeoutError as U3Timeout
+
+    if isinstance(_reason(exc), NewConnectionError):  # a subclass of ConnectTimeoutError, but refused/unresolvable
+        return False
+    return isinstance(exc, requests.exceptions.Timeout) or isinstance(
+        _reason(exc), (ReadTimeoutError, ConnectTimeoutError, U3Timeout))
+
+
 def _is_offline(exc: BaseException) -> bool:
     """Name resolution failed or the connection was refused: no route to the publisher at all."""
+    from urllib3.exceptions import NewConnectionError
+
+    if isinstance(_reason(exc), NewConnectionError):
+        return True
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return False
     return isinstance(exc, requests.exceptions.ConnectionError) and not isinstance(
@@ -174,9 +193,10 @@ def fetch(
         )
     except requests.exceptions.RetryError as exc:  # status retries exhausted (raise_on_status=False avoids most)
         raise FetchError("http", f"{method} {prepared_url}: gave up after retries ({exc})") from None
-    except requests.exceptions.Timeout:
-        raise FetchError("timeout", f"{method} {prepared_url}: timed out (no answer within the time limit)") from None
-    except requests.exceptions.ConnectionError as exc:
+    except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
+        if _is_timeout(exc):
+            raise FetchError("timeout", f"{method} {prepared_url}: timed out (no answer within "
+                                        f"{timeout or getattr(session, 'request_timeout', '?')} s, retried)") from None
         if _is_offline(exc):
             raise FetchError("offline", f"cannot reach {requests.utils.urlparse(prepared_url).netloc} "
                                         f"(name resolution or connection failed)") from None

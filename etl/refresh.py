@@ -202,7 +202,8 @@ def refresh(
         for name in wanted:
             specs = plan.specs[name]
             kwargs = dict((connector_kwargs or {}).get(name, {}))
-            connector = CONNECTORS[name](specs, archive=archive, options=plan.source_options.get(name), **kwargs)
+            options = {**plan.source_options.get(name, {}), **kwargs.pop("options", {})}
+            connector = CONNECTORS[name](specs, archive=archive, options=options, **kwargs)
             connector.on_request = progress.start(name, connector.expected_requests())
             attempted = datetime.now(timezone.utc)
             try:

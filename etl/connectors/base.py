@@ -124,6 +124,7 @@ def status_to_flags(status: pd.Series, labels: dict[str, str] | None = None) -> 
         flag_map[s] = ";".join(dict.fromkeys(STATUS_FLAGS[c] for c in letters if c in STATUS_FLAGS))
         other = [c for c in letters if c not in STATUS_FLAGS]
         note_map[s] = "; ".join(f"status '{c}'" + (f" ({labels[c]})" if c in labels else "") for c in other)
-    flags = status.map(flag_map).fillna("").astype("string")
-    note = status.map(note_map).fillna("").astype("string")
+    keys = status.fillna("").astype(str).tolist()
+    flags = pd.Series([flag_map.get(k, "") for k in keys], index=status.index, dtype="string")
+    note = pd.Series([note_map.get(k, "") for k in keys], index=status.index, dtype="string")
     return flags, note
