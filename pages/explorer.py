@@ -151,10 +151,16 @@ for unit_id, part in view.groupby("unit_id", sort=False):
     last_year = int(chart_frame["year"].max())
     latest = chart_frame[chart_frame["year"] == last_year].sort_values("value")
     fmt = lambda v: format_value(v, shown_kind, lang) if index_year is None else format_number(round(v, 1), lang)  # noqa: E731
-    summary = t("explorer_summary", lang, n=chart_frame["series"].nunique(), unit=y_title,
-                first=int(chart_frame["year"].min()), last=last_year,
-                high=latest.iloc[-1]["series"], high_value=fmt(latest.iloc[-1]["value"]),
-                low=latest.iloc[0]["series"], low_value=fmt(latest.iloc[0]["value"]))
+    common = {"n": chart_frame["series"].nunique(), "unit": y_title, "first": int(chart_frame["year"].min()),
+              "last": last_year}
+    if shown_kind == "rank":  # rank 1 is best
+        summary = t("explorer_summary_rank", lang, **common,
+                    best=latest.iloc[0]["series"], best_value=fmt(latest.iloc[0]["value"]),
+                    worst=latest.iloc[-1]["series"], worst_value=fmt(latest.iloc[-1]["value"]))
+    else:
+        summary = t("explorer_summary", lang, **common,
+                    high=latest.iloc[-1]["series"], high_value=fmt(latest.iloc[-1]["value"]),
+                    low=latest.iloc[0]["series"], low_value=fmt(latest.iloc[0]["value"]))
     st.markdown(f"**{summary}**")
     title = t("explorer_chart_title", lang, unit=unit_label)
     fig = line_chart(chart_frame, series="series", title=title, y_title=y_title, lang=lang,
