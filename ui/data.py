@@ -13,7 +13,6 @@ import streamlit as st
 from etl.paths import WAREHOUSE_PATH
 
 PEERS = ("SE", "DK", "FI", "EU27")
-_cursor_lock = threading.Lock()
 
 
 def warehouse_path() -> Path:
@@ -30,14 +29,34 @@ def warehouse_version() -> tuple[str, int, int] | None:
     return (str(path), stat.st_ino, stat.st_mtime_ns)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _connection(version: tuple[str, int, int]) -> duckdb.DuckDBPyConnection:
-    # External access off (no file or network reads from SQL) and the configuration locked, so no query
-    # can turn it back on. The file is opened read-only: nothing a visitor does can write to it.
-    return duckdb.connect(
-        version[0], read_only=True,
-        config={"enable_external_access": False, "lock_configuration": True},
-    )
+class _Warehouse:
+    """One read-only connection per warehouse file version, shared by the app's threads through cursors.
+
+    When a new build is swapped in, the old connection is closed before the new file is opened: DuckDB caches
+    database instances by path, so the old one must go or the new file would not be read.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version: tuple | None = None
+        self._connection: duckdb.DuckDBPyConnection | None = None
+
+    def cursor(self, version: tuple[str, int, int]) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            if version != self._version:
+                if self._connection is not None:
+                    self._connection.close()
+                # External access off (no file or network reads from SQL) and the configuration locked, so no
+                # query can turn it back on. Read-only: nothing a visitor does can write to the file.
+                self._connection = duckdb.connect(
+                    version[0], read_only=True,
+                    config={"enable_external_access": False, "lock_configuration": True},
+                )
+                self._version = version
+            return self._connection.cursor()
+
+
+_warehouse = _Warehouse()
 
 
 def run_query(sql: str, params: list | None = None) -> pd.DataFrame:
@@ -45,8 +64,7 @@ def run_query(sql: str, params: list | None = None) -> pd.DataFrame:
     version = warehouse_version()
     if version is None:
         raise FileNotFoundError(warehouse_path())
-    with _cursor_lock:
-        cursor = _connection(version).cursor()
+    cursor = _warehouse.cursor(version)
     try:
         return cursor.execute(sql, params or []).df()
     finally:
