@@ -59,12 +59,17 @@ class _Warehouse:
 _warehouse = _Warehouse()
 
 
-def run_query(sql: str, params: list | None = None) -> pd.DataFrame:
-    """Run one read-only query on its own cursor (DuckDB connections are not shared across threads)."""
+def connection() -> duckdb.DuckDBPyConnection:
+    """A cursor of the shared read-only connection, for callers that manage their own query (close it after)."""
     version = warehouse_version()
     if version is None:
         raise FileNotFoundError(warehouse_path())
-    cursor = _warehouse.cursor(version)
+    return _warehouse.cursor(version)
+
+
+def run_query(sql: str, params: list | None = None) -> pd.DataFrame:
+    """Run one read-only query on its own cursor (DuckDB connections are not shared across threads)."""
+    cursor = connection()
     try:
         return cursor.execute(sql, params or []).df()
     finally:
