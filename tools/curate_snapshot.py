@@ -431,6 +431,73 @@ def from_egovbench(shared: Path, catalog: dict[str, dict]) -> list[dict[str, str
     return rows
 
 
+# The benchmark's own life events that correspond to the strategy's life events (see the catalogue); the score is the
+# overall score of the life event in one data-collection year ('0. OVERALL SCORE' row, '<life event> (<year>)' columns).
+EGOVBENCH_LIFE_EVENTS = {
+    "business start-up": "egovbench_life_event_business_start_up",
+    "regular business operations": "egovbench_life_event_regular_business_operations",
+    "family": "egovbench_life_event_family",
+    "career": "egovbench_life_event_career",
+    "losing and finding a job": "egovbench_life_event_career",
+    "studying": "egovbench_life_event_studying",
+}
+
+
+def from_egovbench_life_events(shared: Path, catalog: dict[str, dict]) -> list[dict[str, str]]:
+    """Life-event overall scores per data-collection year (2023 workbook up to 2022, 2024 workbook for 2023)."""
+    import openpyxl  # noqa: PLC0415
+
+    base = shared / "reference-data" / "egov-benchmark"
+    rows = []
+    for filename, sheet, url, years in (
+        (EGOVBENCH_WORKBOOKS[0][0], EGOVBENCH_WORKBOOKS[0][1], EGOVBENCH_2023_URL, range(2016, 2023)),
+        (EGOVBENCH_WORKBOOKS[1][0], EGOVBENCH_WORKBOOKS[1][1], EGOVBENCH_2024_URL, range(2023, 2024)),
+    ):
+        wb = openpyxl.load_workbook(base / filename, read_only=True, data_only=True)
+        header: list | None = None
+        country_col = 0
+        for values in wb[sheet].iter_rows(values_only=True):
+            values = list(values)
+            if "Country" in values:
+                header, country_col = values, values.index("Country")
+                continue
+            if header is None or len(values) <= country_col + 1 or values[country_col] not in EGOVBENCH_GEO:
+                continue
+            if str(values[country_col + 1] or "").strip() != "0. OVERALL SCORE":
+                continue
+            for col, title in enumerate(header):
+                match = re.fullmatch(r"(.+?)\s*\((\d{4})\)", " ".join(str(title or "").split()))
+                if not match or int(match.group(2)) not in years or not isinstance(values[col], (int, float)):
+                    continue
+                indicator = EGOVBENCH_LIFE_EVENTS.get(match.group(1).lower())
+                if indicator is None or indicator not in catalog:
+                    continue
+                label, year = match.group(1), match.group(2)
+                note = (f"read from sheet '{sheet}' of {filename} (official EC results file), column '{label} ({year})', "
+                        "row '0. OVERALL SCORE'; value rounded to 10 decimals")
+                if label.lower() == "losing and finding a job":
+                    note += "; the benchmark's life event 'Losing and Finding a Job' (until 2018) became 'Career' (from 2020)"
+                rows.append({
+                    "indicator_id": indicator, "geo": EGOVBENCH_GEO[values[country_col]], "breakdown": "",
+                    "period": year, "value": clean_number(repr(round(float(values[col]), 10))),
+                    "unit": catalog[indicator]["unit"], "source_org": "European Commission (Capgemini et al.)",
+                    "source_dataset": f"eGovernment Benchmark, life event '{label}' ({year} data collection)",
+                    "source_url": url, "published": "", "flags": "", "note": note,
+                })
+        wb.close()
+    # the 2020 method update: flag the first data-collection year under the new method in each series
+    first_new: dict[str, str] = {}
+    for row in rows:
+        if int(row["period"]) >= 2020:
+            first_new[row["indicator_id"]] = min(first_new.get(row["indicator_id"], "9999"), row["period"])
+    for row in rows:
+        if first_new.get(row["indicator_id"]) == row["period"]:
+            row["flags"] = "break_in_series"
+            row["note"] += ("; break in series: the EC updated the benchmark method and service sample in 2020 and "
+                            "states that results before and after the update are not comparable")
+    return rows
+
+
 # ----------------------------------------------------------------------------------------------------------
 # assembly
 # ----------------------------------------------------------------------------------------------------------
@@ -461,6 +528,7 @@ def build(shared: Path) -> dict[str, list[dict[str, str]]]:
     rows = merge(rows, from_eurostat_skills(shared, catalog), problems, "Eurostat skills")
     rows = merge(rows, from_oecd(shared, catalog), problems, "OECD")
     rows = merge(rows, from_egovbench(shared, catalog), problems, "eGovernment Benchmark workbooks")
+    rows = merge(rows, from_egovbench_life_events(shared, catalog), problems, "eGovernment Benchmark life events")
     rows = merge(rows, from_curated_extra(catalog), problems, "curated_extra.csv")
 
     for row in rows:
