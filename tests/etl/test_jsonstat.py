@@ -1,0 +1,184 @@
+"""The shared JSON-stat 2.0 decoder: real bodies, and every variant the format allows."""
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from etl.jsonstat import JsonStatError, cli_decode, decode
+from tests.etl.conftest import ROOT, shared
+
+EUROSTAT = "fixtures/eurostat/sdmx30_format-json_isoc_ci_cm_h_hhtyp-A1-A1_DCH.json"
+SSB = "fixtures/ssb/pxwebapi_v2_03024_en_post_jsonstat2.json"
+
+
+def cell(frame, **where):
+    mask = np.ones(len(frame), dtype=bool)
+    for k, v in where.items():
+        mask &= (frame[k] == v).to_numpy()
+    return frame[mask]
+
+
+def test_real_eurostat_body_value_and_status_without_value():
+    path = shared(EUROSTAT)
+    doc = json.loads(path.read_text())
+    ds = decode(doc)
+    f = ds.frame
+    assert list(f.columns) == ["freq", "indic_is", "unit", "hhtyp", "geo", "time", "value", "status"]
+    row = cell(f, geo="NO", hhtyp="A1", time="2017")
+    assert len(row) == 1 and row["value"].iloc[0] == 91.25 and row["status"].iloc[0] == ""
+    flagged = cell(f, geo="NO", hhtyp="A1_DCH", time="2017")
+    assert len(flagged) == 1 and np.isnan(flagged["value"].iloc[0]) and flagged["status"].iloc[0] == "u"
+    only_status = set(doc["status"]) - set(doc["value"])
+    assert len(f) == len(doc["value"]) + len(only_status)
+    assert ds.status_labels.get("u") == "low reliability"
+
+
+def test_cli_decode_prints_acceptance_lines():
+    path = shared(EUROSTAT)
+    out = io.StringIO()
+    assert cli_decode(path, out) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "freq,indic_is,unit,hhtyp,geo,time,value,status"
+    assert "A,H_COMP,PC_HH,A1,NO,2017,91.25," in lines
+    assert "A,H_COMP,PC_HH,A1_DCH,NO,2017,,u" in lines
+
+
+def test_python_m_etl_decode_subprocess():
+    path = shared(EUROSTAT)
+    proc = subprocess.run([sys.executable, "-m", "etl", "decode", str(path)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "A,H_COMP,PC_HH,A1,NO,2017,91.25," in proc.stdout.splitlines()
+    assert "A,H_COMP,PC_HH,A1_DCH,NO,2017,,u" in proc.stdout.splitlines()
+
+
+def test_real_ssb_body_dense_values():
+    ds = decode(shared(SSB).read_bytes())
+    f = ds.frame
+    assert ds.sizes == [2, 2, 48] and len(f) == 192
+    assert ds.role("time") == ["Tid"] and ds.role("metric") == ["ContentsCode"]
+    first = f.iloc[0]
+    assert (first["VareGrupper2"], first["ContentsCode"], first["Tid"], first["value"]) == ("01", "Vekt", "2025U01", 11364)
+    assert cell(f, VareGrupper2="01", ContentsCode="Kilopris", Tid="2025U01")["value"].iloc[0] == 125.36
+    assert ds.dimensions["ContentsCode"].units["Kilopris"]["decimals"] == 2
+
+
+def test_cli_decode_rejects_non_jsonstat(tmp_path):
+    bad = tmp_path / "x.json"
+    bad.write_text('{"error": [{"status": 400}]}')
+    assert cli_decode(bad, io.StringIO()) == 1
+    truncated = tmp_path / "t.json"
+    truncated.write_text('{"version":"2.0","class":"dataset","id":["a"')
+    assert cli_decode(truncated, io.StringIO()) == 1
+
+
+def base_doc(**over):
+    doc = {
+        "version": "2.0", "class": "dataset",
+        "id": ["geo", "time"], "size": [2, 3],
+        "dimension": {
+            "geo": {"category": {"index": ["NO", "SE"], "label": {"NO": "Norway", "SE": "Sweden"}}},
+            "time": {"category": {"index": {"2021": 0, "2022": 1, "2023": 2}}},
+        },
+        "value": [1, 2, 3, 4, None, 6],
+    }
+    doc.update(over)
+    return doc
+
+
+def records(ds):
+    return {tuple(r[:-2]): (None if np.isnan(r[-2]) else r[-2], r[-1]) for r in ds.frame.itertuples(index=False)}
+
+
+def test_index_as_list_and_object_and_null_value_skipped():
+    r = records(decode(base_doc()))
+    assert r[("NO", "2021")] == (1, "") and r[("SE", "2023")] == (6, "")
+    assert ("SE", "2022") not in r  # null value, no status: no row
+
+
+def test_index_absent_single_category():
+    doc = base_doc(id=["unit", "geo", "time"], size=[1, 2, 3])
+    doc["dimension"]["unit"] = {"category": {"label": {"PC": "Percent"}}}
+    r = records(decode(doc))
+    assert r[("PC", "SE", "2021")] == (4, "")
+    doc["dimension"]["unit"] = {"category": {"label": {"PC": "Percent", "X": "Other"}}}
+    with pytest.raises(JsonStatError, match="no category.index"):
+        decode(doc)
+
+
+def test_sparse_value_object():
+    r = records(decode(base_doc(value={"0": 1.5, "5": 6.25})))
+    assert r == {("NO", "2021"): (1.5, ""), ("SE", "2023"): (6.25, "")}
+
+
+@pytest.mark.parametrize("status,expected", [
+    ("p", {("NO", "2021"): (1, "p"), ("SE", "2022"): (None, "p")}),
+    (["e"], {("NO", "2021"): (1, "e"), ("SE", "2022"): (None, "e")}),
+    ([None, None, "b", None, "u", None], {("NO", "2023"): (3, "b"), ("SE", "2022"): (None, "u")}),
+    ({"2": "b", "4": "u"}, {("NO", "2023"): (3, "b"), ("SE", "2022"): (None, "u")}),
+])
+def test_status_as_string_list_or_object(status, expected):
+    r = records(decode(base_doc(status=status)))
+    for key, want in expected.items():
+        assert r[key] == want
+    assert len(r) == 6  # five values + the flagged empty cell
+
+
+def test_unusual_dimension_order_gives_same_cells():
+    """time before geo, indices given as objects in non-sorted key order: same tidy content."""
+    normal = records(decode(base_doc(status={"4": "u"})))
+    swapped = {
+        "version": "2.0", "class": "dataset", "id": ["time", "geo"], "size": [3, 2],
+        "dimension": {
+            "geo": {"category": {"index": {"SE": 1, "NO": 0}}},
+            "time": {"category": {"index": {"2023": 2, "2021": 0, "2022": 1}}},
+        },
+        # row-major over (time, geo): NO2021 SE2021 NO2022 SE2022 NO2023 SE2023
+        "value": {"0": 1, "1": 4, "2": 2, "4": 3, "5": 6}, "status": {"3": "u"},
+    }
+    flipped = {(g, t): v for (t, g), v in records(decode(swapped)).items()}
+    assert flipped == normal
+
+
+@pytest.mark.parametrize("mutate,message", [
+    (lambda d: d.update(size=[2, 2]), "size 2 but 3 categories"),
+    (lambda d: d.update(value=[1, 2, 3]), "dense 'value' has 3 cells"),
+    (lambda d: d.update(value={"9": 1}), "outside"),
+    (lambda d: d.update(id=["geo"]), "'id' has 1 entries"),
+    (lambda d: d.pop("dimension"), "missing"),
+    (lambda d: d["dimension"].pop("time"), "missing from 'dimension'"),
+])
+def test_malformed_documents_raise(mutate, message):
+    doc = base_doc()
+    mutate(doc)
+    with pytest.raises(JsonStatError, match=message):
+        decode(doc)
+
+
+def test_large_cube_is_vectorised():
+    n_geo, n_time, n_x = 100, 100, 100  # 10^6 cells
+    rng = np.random.default_rng(1)
+    values = rng.random(n_geo * n_time * n_x).round(3).tolist()
+    values[7] = None
+    doc = {
+        "version": "2.0", "class": "dataset", "id": ["x", "geo", "time"], "size": [n_x, n_geo, n_time],
+        "dimension": {
+            "x": {"category": {"index": [f"x{i}" for i in range(n_x)]}},
+            "geo": {"category": {"index": [f"g{i}" for i in range(n_geo)]}},
+            "time": {"category": {"index": [str(2000 + i) for i in range(n_time)]}},
+        },
+        "value": values, "status": {"7": "c"},
+    }
+    start = time.perf_counter()
+    f = decode(doc).frame
+    elapsed = time.perf_counter() - start
+    assert len(f) == 1_000_000
+    assert f.iloc[7][["x", "geo", "time", "status"]].tolist() == ["x0", "g0", "2007", "c"]
+    assert f.iloc[-1][["x", "geo", "time"]].tolist() == ["x99", "g99", "2099"]
+    assert elapsed < 5, f"decoding 10^6 cells took {elapsed:.1f} s"
