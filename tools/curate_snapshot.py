@@ -231,12 +231,6 @@ def from_curated_extra(catalog: dict[str, dict]) -> list[dict[str, str]]:
     return rows
 
 
-UN_FILES = [
-    # (file, year, column map: indicator → column, country column, dataset, note)
-    ("egdi-2014.csv", "2014", "country-name"),
-    ("egdi-2016.csv", "2016", "country-name"),
-    ("egdi-2018.csv", "2018", "country-name"),
-]
 UN_COLUMNS_UNU = {
     "egdi_rank": "e-gov-rank", "egdi_value": "e-gov-index", "un_epart_index": "e-pat-index",
     "un_online_service_index": "osi", "un_human_capital_index": "hci", "un_telecom_infrastructure_index": "tii",
@@ -379,60 +373,16 @@ EGOVBENCH_SCORES = {
     "4. Cross-border services": "egovbench_cross_border_services",
 }
 EGOVBENCH_GEO = {"NO": "NO", "SE": "SE", "DK": "DK", "FI": "FI", "AVERAGE_EU27": "EU27", "EU27+": "EU27+"}
+EGOVBENCH_2023_FILE = "6_eGovernment_Benchmark_2023__Final_Results_Bgn33TdFY2NnN7GOeUd64VCE84_98712.xlsx"
+EGOVBENCH_2024_FILE = "6_eGovernment_Benchmark_2024__Final_Results.xlsx"
 EGOVBENCH_WORKBOOKS = (
-    # file, sheet, publication URL, dataset label (report year = last data year + 1), periods taken
-    ("6_eGovernment_Benchmark_2023__Final_Results_Bgn33TdFY2NnN7GOeUd64VCE84_98712.xlsx", "1. Scores 2022",
-     EGOVBENCH_2023_URL, None),
-    # the 2024 workbook repeats the back-series of the 2023 workbook; only its new biennial average is taken
-    ("6_eGovernment_Benchmark_2024__Final_Results.xlsx", "1. Scores 2024", EGOVBENCH_2024_URL, {"2022-2023"}),
+    # file, sheet with the scores, publication URL, biennial periods taken, single data-collection years taken.
+    # The 2024 workbook repeats the back-series of the 2023 workbook; only its new data are taken from it.
+    (EGOVBENCH_2023_FILE, "1. Scores 2022", EGOVBENCH_2023_URL, None, range(2016, 2023)),
+    (EGOVBENCH_2024_FILE, "1. Scores 2024", EGOVBENCH_2024_URL, {"2022-2023"}, range(2023, 2024)),
 )
-
-
-def from_egovbench(shared: Path, catalog: dict[str, dict]) -> list[dict[str, str]]:
-    """Biennial-average scores for NO, SE, DK, FI, EU27 and EU27+ from the EC results workbooks ('1. Scores' sheet)."""
-    import openpyxl  # noqa: PLC0415 (only this source needs it)
-
-    base = shared / "reference-data" / "egov-benchmark"
-    rows = []
-    for filename, sheet, url, periods in EGOVBENCH_WORKBOOKS:
-        wb = openpyxl.load_workbook(base / filename, read_only=True, data_only=True)
-        header: list | None = None
-        country_col = 0
-        for values in wb[sheet].iter_rows(values_only=True):
-            values = list(values)
-            if "Country" in values:
-                header, country_col = values, values.index("Country")
-                continue
-            if header is None or len(values) <= country_col + 1 or values[country_col] not in EGOVBENCH_GEO:
-                continue
-            label = str(values[country_col + 1] or "").strip().lower()
-            indicator = next((ind for lab, ind in EGOVBENCH_SCORES.items() if label == lab.lower()), None)
-            if indicator is None or indicator not in catalog:
-                continue
-            for col, title in enumerate(header):
-                match = re.fullmatch(r"biennial average (\d{4}) \+ (\d{4})", str(title or "").strip().lower())
-                if not match or not isinstance(values[col], (int, float)):
-                    continue
-                first, second = sorted((match.group(1), match.group(2)))
-                period = f"{first}-{second}"
-                if periods is not None and period not in periods:
-                    continue
-                report_year = int(second) + 1
-                rows.append({
-                    "indicator_id": indicator, "geo": EGOVBENCH_GEO[values[country_col]], "breakdown": "",
-                    "period": period, "value": clean_number(repr(round(float(values[col]), 10))),
-                    "unit": catalog[indicator]["unit"], "source_org": "European Commission (Capgemini et al.)",
-                    "source_dataset": f"eGovernment Benchmark {report_year} (biennial average {first}+{second})",
-                    "source_url": url, "published": "", "flags": "",
-                    "note": f"read from sheet '{sheet}' of {filename} (official EC results file); "
-                            "value rounded to 10 decimals (the reports print integers)",
-                })
-        wb.close()
-    return rows
-
-
-# The benchmark's own life events that correspond to the strategy's life events (see the catalogue); the score is the
-# overall score of the life event in one data-collection year ('0. OVERALL SCORE' row, '<life event> (<year>)' columns).
+# The benchmark's own life events that correspond to the strategy's life events (see the catalogue); their score is
+# the overall score of the life event in one data-collection year ('0. OVERALL SCORE' row, '<life event> (<year>)').
 EGOVBENCH_LIFE_EVENTS = {
     "business start-up": "egovbench_life_event_business_start_up",
     "regular business operations": "egovbench_life_event_regular_business_operations",
@@ -441,60 +391,83 @@ EGOVBENCH_LIFE_EVENTS = {
     "losing and finding a job": "egovbench_life_event_career",
     "studying": "egovbench_life_event_studying",
 }
+EGOVBENCH_BREAK = (
+    "break in series: the EC updated the benchmark method and service sample in 2020 and states that results "
+    "before and after the update are not comparable (results workbook, Cover sheet)"
+)
 
 
-def from_egovbench_life_events(shared: Path, catalog: dict[str, dict]) -> list[dict[str, str]]:
-    """Life-event overall scores per data-collection year (2023 workbook up to 2022, 2024 workbook for 2023)."""
-    import openpyxl  # noqa: PLC0415
+def _benchmark_sheet(path: Path, sheet: str):
+    """Yield (geo, scoring label, {column title: value}) for the benchmarked peers in a '1. Scores' sheet."""
+    import openpyxl  # noqa: PLC0415 (only the benchmark sources need it)
 
-    base = shared / "reference-data" / "egov-benchmark"
-    rows = []
-    for filename, sheet, url, years in (
-        (EGOVBENCH_WORKBOOKS[0][0], EGOVBENCH_WORKBOOKS[0][1], EGOVBENCH_2023_URL, range(2016, 2023)),
-        (EGOVBENCH_WORKBOOKS[1][0], EGOVBENCH_WORKBOOKS[1][1], EGOVBENCH_2024_URL, range(2023, 2024)),
-    ):
-        wb = openpyxl.load_workbook(base / filename, read_only=True, data_only=True)
-        header: list | None = None
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        header: list[str] | None = None
         country_col = 0
         for values in wb[sheet].iter_rows(values_only=True):
             values = list(values)
             if "Country" in values:
-                header, country_col = values, values.index("Country")
+                country_col = values.index("Country")
+                header = [" ".join(str(title or "").split()) for title in values]
                 continue
             if header is None or len(values) <= country_col + 1 or values[country_col] not in EGOVBENCH_GEO:
                 continue
-            if str(values[country_col + 1] or "").strip() != "0. OVERALL SCORE":
-                continue
-            for col, title in enumerate(header):
-                match = re.fullmatch(r"(.+?)\s*\((\d{4})\)", " ".join(str(title or "").split()))
-                if not match or int(match.group(2)) not in years or not isinstance(values[col], (int, float)):
-                    continue
-                indicator = EGOVBENCH_LIFE_EVENTS.get(match.group(1).lower())
-                if indicator is None or indicator not in catalog:
-                    continue
-                label, year = match.group(1), match.group(2)
-                note = (f"read from sheet '{sheet}' of {filename} (official EC results file), column '{label} ({year})', "
-                        "row '0. OVERALL SCORE'; value rounded to 10 decimals")
-                if label.lower() == "losing and finding a job":
-                    note += "; the benchmark's life event 'Losing and Finding a Job' (until 2018) became 'Career' (from 2020)"
-                rows.append({
-                    "indicator_id": indicator, "geo": EGOVBENCH_GEO[values[country_col]], "breakdown": "",
-                    "period": year, "value": clean_number(repr(round(float(values[col]), 10))),
-                    "unit": catalog[indicator]["unit"], "source_org": "European Commission (Capgemini et al.)",
-                    "source_dataset": f"eGovernment Benchmark, life event '{label}' ({year} data collection)",
-                    "source_url": url, "published": "", "flags": "", "note": note,
-                })
+            cells = {title: value for title, value in zip(header, values) if title and isinstance(value, (int, float))}
+            yield EGOVBENCH_GEO[values[country_col]], str(values[country_col + 1] or "").strip(), cells
+    finally:
         wb.close()
-    # the 2020 method update: flag the first data-collection year under the new method in each series
+
+
+def _benchmark_row(indicator: str, geo: str, period: str, value: float, dataset: str, url: str, note: str,
+                   catalog: dict[str, dict]) -> dict[str, str]:
+    return {
+        "indicator_id": indicator, "geo": geo, "breakdown": "", "period": period,
+        "value": clean_number(repr(round(float(value), 10))), "unit": catalog[indicator]["unit"],
+        "source_org": "European Commission (Capgemini et al.)", "source_dataset": dataset, "source_url": url,
+        "published": "", "flags": "", "note": note + "; value rounded to 10 decimals (the reports print integers)",
+    }
+
+
+def from_egovbench(shared: Path, catalog: dict[str, dict]) -> list[dict[str, str]]:
+    """From the EC results workbooks: biennial-average scores (key dimensions and sub-indicators) and the
+    overall score of the life events that match the strategy's, for NO, SE, DK, FI, EU27 and EU27+."""
+    base = shared / "reference-data" / "egov-benchmark"
+    scores = {label.lower(): ind for label, ind in EGOVBENCH_SCORES.items() if ind in catalog}
+    rows = []
+    for filename, sheet, url, periods, years in EGOVBENCH_WORKBOOKS:
+        source = f"read from sheet '{sheet}' of {filename} (official EC results file)"
+        for geo, label, cells in _benchmark_sheet(base / filename, sheet):
+            indicator = scores.get(label.lower())
+            for title, value in cells.items():
+                biennial = re.fullmatch(r"biennial average (\d{4}) \+ (\d{4})", title.lower())
+                single = re.fullmatch(r"(.+?) \((\d{4})\)", title)
+                if indicator and biennial:
+                    first, second = sorted(biennial.groups())
+                    if periods is None or f"{first}-{second}" in periods:
+                        rows.append(_benchmark_row(
+                            indicator, geo, f"{first}-{second}", value,
+                            f"eGovernment Benchmark {int(second) + 1} (biennial average {first}+{second})", url,
+                            source, catalog))
+                elif label == "0. OVERALL SCORE" and single and int(single.group(2)) in years:
+                    event, year = single.groups()
+                    life_event = EGOVBENCH_LIFE_EVENTS.get(event.lower())
+                    if life_event in catalog:
+                        note = f"{source}, column '{event} ({year})', row '0. OVERALL SCORE'"
+                        if event.lower() == "losing and finding a job":
+                            note += "; the benchmark's life event 'Losing and Finding a Job' (until 2018) became 'Career' (from 2020)"
+                        rows.append(_benchmark_row(
+                            life_event, geo, year, value,
+                            f"eGovernment Benchmark, life event '{event}' ({year} data collection)", url, note, catalog))
+    # the 2020 method update: flag the first life-event year under the new method (biennial rows: SERIES_BREAKS)
     first_new: dict[str, str] = {}
     for row in rows:
-        if int(row["period"]) >= 2020:
+        if "_life_event_" in row["indicator_id"] and int(row["period"]) >= 2020:
             first_new[row["indicator_id"]] = min(first_new.get(row["indicator_id"], "9999"), row["period"])
     for row in rows:
         if first_new.get(row["indicator_id"]) == row["period"]:
             row["flags"] = "break_in_series"
-            row["note"] += ("; break in series: the EC updated the benchmark method and service sample in 2020 and "
-                            "states that results before and after the update are not comparable")
+            row["note"] += "; " + EGOVBENCH_BREAK
     return rows
 
 
@@ -528,7 +501,6 @@ def build(shared: Path) -> dict[str, list[dict[str, str]]]:
     rows = merge(rows, from_eurostat_skills(shared, catalog), problems, "Eurostat skills")
     rows = merge(rows, from_oecd(shared, catalog), problems, "OECD")
     rows = merge(rows, from_egovbench(shared, catalog), problems, "eGovernment Benchmark workbooks")
-    rows = merge(rows, from_egovbench_life_events(shared, catalog), problems, "eGovernment Benchmark life events")
     rows = merge(rows, from_curated_extra(catalog), problems, "curated_extra.csv")
 
     for row in rows:
