@@ -183,7 +183,7 @@ def group_of(row: dict[str, str]) -> str:
         return "digdir"
     if org.startswith(("Digdir", "Difi")):
         return "digdir"
-    return "other"
+    return "press"
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -480,7 +480,8 @@ def key(row: dict[str, str]) -> tuple[str, str, str, str, str]:
 
 
 def merge(primary: list[dict], raw: list[dict], problems: list[str], label: str) -> list[dict]:
-    """Add raw-file rows whose key is not already present; report disagreements with existing rows."""
+    """Add raw-file rows whose key is not already present; report disagreements with existing rows and take over
+    a publication date the existing row lacks."""
     seen = {key(r): r for r in primary}
     added = []
     for row in raw:
@@ -488,7 +489,10 @@ def merge(primary: list[dict], raw: list[dict], problems: list[str], label: str)
         if existing is None:
             seen[key(row)] = row
             added.append(row)
-        elif not math.isclose(float(existing["value"]), float(row["value"]), rel_tol=0, abs_tol=1e-9):
+            continue
+        if not existing["published"] and row["published"]:
+            existing["published"] = row["published"]  # e.g. Eurostat's LAST UPDATE date from the raw export
+        if not math.isclose(float(existing["value"]), float(row["value"]), rel_tol=0, abs_tol=1e-9):
             problems.append(f"{label}: {key(row)[:4]} raw file {row['value']} vs published-figures {existing['value']}")
     return primary + added
 
