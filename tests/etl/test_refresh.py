@@ -220,3 +220,63 @@ def test_first_refresh_failure_without_previous_live_data(tmp_path, replay, fast
     assert report.exit_code == EXIT_PARTIAL and "eurostat: FAILED (http)" in err.getvalue()
     assert live_rows(warehouse, "eurostat") == []
     assert live_rows(warehouse, "un_egdi")
+
+
+def test_python_m_etl_refresh_subprocess(tmp_path, httpserver):
+    """`python -m etl refresh` end to end, base URLs injected through the environment, default additions."""
+    import os
+    import subprocess
+    import sys
+
+    from etl.connectors.un_egdi import DEFAULT_FILES
+    from tests.etl.conftest import ROOT, UN_FILES, Replay
+
+    replay = Replay(httpserver)
+    replay.install_defaults()
+    by_year = {2014: "egdi-2014", 2016: "egdi-2016", 2018: "egdi-2018", 2022: "EGOV_DATA_2022", 2024: "EGOV_DATA_2024"}
+    for f in DEFAULT_FILES:  # serve the UN files at their configured paths
+        rel = UN_FILES[f"/un/{by_year[f['year']]}.csv"]
+        httpserver.expect_request("/gh" + f["path"]).respond_with_data(shared(rel).read_bytes(), content_type="text/csv")
+    warehouse = tmp_path / "data" / "warehouse.duckdb"
+    warehouse.parent.mkdir()
+    env = {**os.environ, "MONITOR_EUROSTAT_BASE_URL": replay.url("/eurostat"), "MONITOR_SSB_BASE_URL": replay.url("/ssb"),
+           "MONITOR_DATANORGE_BASE_URL": replay.url("/dn"), "MONITOR_UN_EGDI_BASE_URL": replay.url("/gh")}
+    cmd = [sys.executable, "-m", "etl", "--warehouse", str(warehouse), "--snapshot", str(snapshot_dir()), "refresh"]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result_lines = [l for l in proc.stderr.splitlines() if ": ok," in l]
+    assert sorted(l.split(":")[0] for l in result_lines) == ["datanorge", "eurostat", "un_egdi"]
+    assert "live observations for" in proc.stdout
+    n = q(warehouse, "SELECT count(DISTINCT indicator_id) FROM observations WHERE origin_kind = 'live'")[0][0]
+    assert n >= 12
+    assert (warehouse.parent / "raw" / "index.jsonl").exists()
+    # a second run with a single source: the others' live rows are carried over
+    proc = subprocess.run(cmd + ["--source", "datanorge"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert q(warehouse, "SELECT count(DISTINCT indicator_id) FROM observations WHERE origin_kind = 'live'")[0][0] == n
+
+
+def test_429_then_success_during_refresh(world, replay):
+    warehouse, run = world
+    replay.server.expect_oneshot_request("/dn/search/dataservices", method="POST").respond_with_response(
+        json_response(fixture_bytes("ssb/problem_429.json"), 429, {"Retry-After": "1"}, "application/problem+json"))
+    report, err, _ = run()
+    assert report.exit_code == EXIT_OK, err
+    assert q(warehouse, "SELECT count(*) FROM observations WHERE indicator_id = 'data_norge_data_services_registered'"
+                        " AND origin_kind = 'live'") == [(1,)]
+    assert q(warehouse, "SELECT count(*) FROM raw_responses WHERE http_status = 429") == [(0,)]  # retried inside urllib3
+
+
+def test_build_failure_leaves_warehouse_untouched(world, monkeypatch):
+    import etl.build
+
+    warehouse, run = world
+    digest = sha256(warehouse)
+
+    def broken(*a, **k):
+        raise etl.build.BuildError("observations row 3: unknown indicator 'x'")
+
+    monkeypatch.setattr(etl.build, "build_warehouse", broken)
+    report, err, _ = run()
+    assert report.exit_code == EXIT_PARTIAL and "failed validation" in err and "unknown indicator" in err
+    assert sha256(warehouse) == digest
