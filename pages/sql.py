@@ -18,7 +18,7 @@ lang = current_lang()
 st.title(t("sql_title", lang))
 st.write(t("sql_intro", lang, rows=format_number(ROW_LIMIT, lang), seconds=format_number(TIME_LIMIT_SECONDS, lang)))
 
-connection = data._connection(data.warehouse_version())  # the shared read-only connection (external access off)
+connection = data.connection()  # a cursor of the shared read-only connection (external access off, config locked)
 console, side = st.columns([3, 2])
 
 with side:
@@ -49,3 +49,4 @@ with console:
                 st.caption(t("sql_rows", lang, rows=format_number(len(frame), lang)))
             st.dataframe(frame, hide_index=True, key="sql_result")
             download_buttons(frame, "monitor-query", lang)
+connection.close()

@@ -1,0 +1,410 @@
+"""The explorer, SQL console, international comparison, life events, data sources and about pages, rendered with
+AppTest against a warehouse built once per session from the real catalogue and snapshot; plus the helpers in
+ui/explore.py (URL state, index to base year, SQL guard and limits, data bundle)."""
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+from etl.build import build_warehouse
+from tests.conftest import ROOT
+from ui import nav
+from ui.i18n import format_value
+from ui.explore import (ROW_LIMIT, ExplorerState, SqlRefused, SqlTimeout, bundle_zip, check_sql, data_dictionary,
+                        index_to_base, parse_state, run_with_timeout)
+
+APP = str(ROOT / "app.py")
+PAGES = {
+    "explorer": "pages/explorer.py",
+    "compare": "pages/compare.py",
+    "life_events": "pages/life_events.py",
+    "sources": "pages/sources.py",
+    "about": "pages/about.py",
+    "sql": "pages/sql.py",
+}
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory):
+    target = tmp_path_factory.mktemp("pages_more") / "warehouse.duckdb"
+    build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", snapshot_dir=ROOT / "data" / "snapshot")
+    return target
+
+
+@pytest.fixture(scope="session")
+def warehouse_with_status(tmp_path_factory):
+    """The same data plus a source_status table as a live refresh writes it (test values, not a real refresh)."""
+    target = tmp_path_factory.mktemp("pages_more_status") / "warehouse.duckdb"
+    status = pd.DataFrame({
+        "source": ["eurostat", "ssb"],
+        "last_success": pd.to_datetime(["2026-11-20 06:00", None], utc=True),
+        "last_attempt": pd.to_datetime(["2026-11-27 06:00", "2026-11-27 06:01"], utc=True),
+        "last_error": ["offline: name resolution failed", "offline: name resolution failed"],
+        "row_count": [0, 0],
+    })
+    build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", snapshot_dir=ROOT / "data" / "snapshot",
+                    extra_tables={"source_status": status})
+    return target
+
+
+@pytest.fixture(scope="session")
+def con(warehouse):
+    connection = duckdb.connect(str(warehouse), read_only=True,
+                                config={"enable_external_access": False, "lock_configuration": True})
+    yield connection
+    connection.close()
+
+
+class _Storages(list):
+    def file_bytes(self, url: str) -> bytes:
+        name = url.rsplit("/", 1)[-1]
+        for storage in reversed(self):
+            try:
+                return storage.get_file(name).content
+            except Exception:  # noqa: BLE001 - try the next run's storage
+                continue
+        raise KeyError(url)
+
+
+@pytest.fixture
+def media(monkeypatch):
+    """Keep AppTest's in-memory media storage so the bytes behind a download button can be read back."""
+    storages = _Storages()
+    original = app_test_module.MemoryMediaFileStorage
+
+    def capture(*args, **kwargs):
+        storage = original(*args, **kwargs)
+        storages.append(storage)
+        return storage
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", capture)
+    return storages
+
+
+@pytest.fixture
+def page(warehouse, monkeypatch):
+    monkeypatch.setenv("MONITOR_WAREHOUSE", str(warehouse))
+    monkeypatch.delenv("MONITOR_MODE", raising=False)
+
+    def open_page(name: str, **params) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        at.switch_page(PAGES[name]).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_page
+
+
+def text_of(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
+    parts += [i.value for i in at.info] + [e.value for e in at.error] + [h.value for h in at.header]
+    parts += [s.value for s in at.subheader]
+    return "\n".join(parts)
+
+
+def explorer_table(at: AppTest) -> pd.DataFrame:
+    return at.dataframe[0].value.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Every page, both languages, both modes
+# ---------------------------------------------------------------------------------------------------------------
+
+EXPECTED = {  # a phrase from the page in each language, plus a check against the warehouse below
+    "explorer": {"nb": "Tabell over det som vises", "en": "Table of what is shown"},
+    "compare": {"nb": "Norges plassering over tid", "en": "Norway's rank over time"},
+    "life_events": {"nb": "livshendelser har minst én indikator", "en": "life events have at least one indicator"},
+    "sources": {"nb": "Alle kildene tallene i monitoren kommer fra", "en": "Every source the monitor's figures come from"},
+    "about": {"nb": "Tilgjengelighetserklæring", "en": "Accessibility statement"},
+    "sql": {"nb": "Tabeller og kolonner", "en": "Tables and columns"},
+}
+
+
+@pytest.mark.parametrize("mode", ["", "public"])
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders_in_both_languages_and_modes(page, monkeypatch, con, name, lang, mode):
+    if mode:
+        monkeypatch.setenv("MONITOR_MODE", mode)
+    if name == "sql" and mode == "public":
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["lang"] = lang
+        at.run()
+        with pytest.raises(ValueError):
+            at.switch_page(PAGES["sql"])
+        return
+    at = page(name, lang=lang)
+    assert at.title and at.title[0].value
+    text = text_of(at)
+    assert EXPECTED[name][lang] in text
+    if name == "explorer":
+        assert len(explorer_table(at)) > 0
+    elif name == "compare":
+        (no_egdi,), = con.execute("SELECT count(*) FROM observations WHERE indicator_id = 'egdi_rank' "
+                                  "AND geo = 'NO' AND is_preferred").fetchall()
+        assert no_egdi > 0 and ("UN EGDI" in text or "FNs" in text or "EGDI" in text)
+    elif name == "life_events":
+        events = con.execute(f"SELECT name_{lang} FROM life_events").fetchall()
+        headers = [h.value for h in at.header]
+        assert len(events) == 7 and [e for (e,) in events] == headers
+    elif name == "sources":
+        (n_sources,), = con.execute("SELECT count(*) FROM sources").fetchall()
+        table = at.dataframe[0].value
+        assert len(table) == n_sources
+        curated = {"nb": "kuratert øyeblikksbilde, ikke oppdatert fra et API", "en": "curated snapshot, not refreshed from an API"}
+        (n_curated,), = con.execute("SELECT count(*) FROM sources WHERE origin_kind <> 'live'").fetchall()
+        assert (table.iloc[:, -1] == curated[lang]).sum() == n_curated
+    elif name == "about":
+        assert "WCAG 2.1" in text and ("issue tracker" in text or "saksliste" in text)
+    elif name == "sql":
+        assert len(at.dataframe[0].value) > 0
+
+
+def test_sql_console_is_registered_only_outside_the_public_mode():
+    public = [p.path for p in nav.visible_pages(public=True)]
+    internal = [p.path for p in nav.visible_pages(public=False)]
+    assert PAGES["sql"] not in public and PAGES["sql"] in internal
+    for name in ("explorer", "compare", "life_events", "sources", "about"):
+        assert PAGES[name] in public
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Explorer
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_explorer_two_indicators_three_geographies_shows_exactly_the_warehouse_rows(page, con):
+    at = page("explorer", lang="en", indicators="egdi_value,egdi_rank", geo="NO,SE,FI")
+    table = explorer_table(at)
+    expected = con.execute("""
+        SELECT indicator_id, geo, period, value FROM observations
+        WHERE is_preferred AND breakdown = '' AND indicator_id IN ('egdi_value', 'egdi_rank') AND geo IN ('NO','SE','FI')
+        ORDER BY indicator_id, geo, period""").df()
+    assert len(expected) > 0
+    shown = table[["indicator_id", "geo", "period", "value"]].sort_values(["indicator_id", "geo", "period"])
+    pd.testing.assert_frame_equal(shown.reset_index(drop=True), expected, check_dtype=False)
+    assert set(table["geo_name"]) == {"Norway", "Sweden", "Finland"}
+    # one chart per unit: an index and a rank never share an axis
+    assert len(at.get("plotly_chart")) == 2
+    assert [m.value for m in at.multiselect[:2]] == [["egdi_value", "egdi_rank"], ["NO", "SE", "FI"]]
+
+
+def test_explorer_deep_link_restores_the_same_view(page):
+    params = {"lang": "en", "indicators": "egovbench_overall,egdi_rank", "geo": "DK,NO,EU27", "from": "2016",
+              "to": "2023", "index": "2019"}
+    first = page("explorer", **params)
+    url = dict(first.query_params)
+    assert {k: url[k] for k in params} == params
+    again = page("explorer", **url)
+    pd.testing.assert_frame_equal(explorer_table(first), explorer_table(again))
+    assert [m.value for m in again.multiselect[:2]] == [["egovbench_overall", "egdi_rank"], ["DK", "NO", "EU27"]]
+    assert [s.value for s in again.selectbox[:3]] == [2016, 2023, 2019]
+    table = explorer_table(again)
+    assert table["year"].between(2016, 2023).all()
+    base = table[table["year"] == 2019]
+    assert (base["index_value"] == 100).all() and len(base) > 0
+
+
+def test_explorer_index_names_the_series_without_a_base_year(page, con):
+    at = page("explorer", lang="en", indicators="egdi_rank", geo="NO,SE", index="2020")
+    # Sweden has no 2020 EGDI rank in the snapshot; Norway has one
+    (sweden_2020,), = con.execute("SELECT count(*) FROM observations WHERE indicator_id = 'egdi_rank' AND geo = 'SE' "
+                                  "AND year = 2020 AND is_preferred").fetchall()
+    assert sweden_2020 == 0
+    warning = "\n".join(w.value for w in at.warning)
+    assert "no value in the base year 2020" in warning and "Sweden" in warning
+    table = explorer_table(at)
+    assert set(table["geo"]) == {"NO"}
+    assert table.loc[table["year"] == 2020, "index_value"].tolist() == [100.0]
+
+
+def test_explorer_malformed_params_give_a_friendly_message_in_the_chosen_language(page):
+    at = page("explorer", lang="en", indicators="egdi_value,no_such_thing", geo="NO,XX", to="abcd", index="1700",
+              colour="red")
+    warnings = "\n".join(w.value for w in at.warning)
+    assert "«no_such_thing» in indicators, which does not exist" in warnings
+    assert "«XX» in geo" in warnings
+    assert "«abcd» in to is not a year" in warnings
+    assert "1700" in warnings and "unknown parameter «colour»" in warnings
+    assert at.multiselect[0].value == ["egdi_value"] and at.multiselect[1].value == ["NO"]
+    assert at.query_params["indicators"] == "egdi_value"
+    nb = page("explorer", lang="nb", indicators="no_such_thing")
+    assert "som ikke finnes" in nb.warning[0].value
+
+
+def test_explorer_breakdowns_where_the_data_have_them(page, con):
+    row = con.execute("""SELECT indicator_id, breakdown FROM observations WHERE breakdown LIKE 'age=%' AND geo = 'NO'
+                         AND is_preferred ORDER BY indicator_id, breakdown LIMIT 1""").fetchall()
+    if not row:
+        pytest.skip("no age breakdown in the snapshot")
+    indicator_id, breakdown = row[0]
+    at = page("explorer", lang="nb", indicators=indicator_id, geo="NO", breakdown=breakdown)
+    table = explorer_table(at)
+    assert set(table["breakdown"]) == {"", breakdown} or set(table["breakdown"]) == {breakdown}
+    assert at.query_params["breakdown"] == breakdown
+
+
+def test_explorer_downloads_hold_exactly_the_table(page, media):
+    at = page("explorer", lang="nb", indicators="egdi_value,egovbench_overall", geo="NO,SE,DK")
+    table = explorer_table(at)
+    buttons = {b.proto.url.rsplit(".", 1)[-1] if "." in b.proto.url.rsplit("/", 1)[-1] else "parquet": b
+               for b in at.download_button if b.proto.url}
+    csv = media.file_bytes(buttons["csv"].proto.url)
+    assert csv == table.to_csv(index=False).encode("utf-8")
+    assert pd.read_csv(io.BytesIO(csv))["value"].tolist() == table["value"].tolist()
+    xlsx = pd.read_excel(io.BytesIO(media.file_bytes(buttons["xlsx"].proto.url)), keep_default_na=False)
+    assert xlsx["value"].tolist() == table["value"].tolist() and list(xlsx.columns) == list(table.columns)
+    parquet = pd.read_parquet(io.BytesIO(media.file_bytes(buttons["parquet"].proto.url)))
+    pd.testing.assert_frame_equal(parquet, table, check_dtype=False)
+
+
+def test_bundle_has_every_table_and_a_bilingual_dictionary(con):
+    names = ("observations", "indicators", "goals", "units", "sources", "life_events")
+    tables = {n: con.execute(f'SELECT * FROM "{n}"').df() for n in names}
+    archive = zipfile.ZipFile(io.BytesIO(bundle_zip(tables, {"build_id": "test", "finished_at": "now"})))
+    assert set(archive.namelist()) == {f"{n}.csv" for n in names} | {"data_dictionary.csv", "README.md"}
+    observations = pd.read_csv(archive.open("observations.csv"), keep_default_na=False)
+    assert len(observations) == len(tables["observations"])
+    dictionary = pd.read_csv(archive.open("data_dictionary.csv"))
+    for name, frame in tables.items():
+        described = dictionary[dictionary["file"] == f"{name}.csv"]
+        assert list(described["column"]) == list(frame.columns)
+    documented = data_dictionary({"observations": tables["observations"], "indicators": tables["indicators"]})
+    assert not documented["description_en"].str.contains("not yet described").any()
+    assert not documented["description_nb"].str.contains("ikke beskrevet").any()
+    assert "bokmål" in archive.read("README.md").decode("utf-8")
+
+
+def test_parse_state_keeps_the_valid_and_reports_the_rest():
+    state, problems = parse_state({"indicators": "a,zz,b,a", "geo": "NO", "from": "2024", "to": "2015", "index": "x"},
+                                  indicators=["a", "b"], geos=["NO", "SE"], years=list(range(2010, 2026)))
+    assert state.indicators == ["a", "b"] and state.geos == ["NO"]
+    assert (state.year_from, state.year_to, state.index_year) == (2015, 2024, None)
+    assert {p.kind for p in problems} == {"unknown_value", "from_after_to", "bad_year"}
+    assert ExplorerState(["a"], ["NO", "SE"], 2015, None, 2019).to_params() == {
+        "indicators": "a", "geo": "NO,SE", "from": "2015", "index": "2019"}
+
+
+def test_index_to_base_is_per_series():
+    frame = pd.DataFrame({"indicator_id": ["x"] * 4, "geo": ["NO", "NO", "SE", "SE"], "breakdown": [""] * 4,
+                          "year": [2019, 2020, 2020, 2021], "period": ["2019", "2020", "2020", "2021"],
+                          "value": [50.0, 75.0, 10.0, 20.0]})
+    indexed, missing = index_to_base(frame, 2019)
+    assert indexed["index_value"].tolist() == [100.0, 150.0]
+    assert missing == ["x|SE|"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# SQL console
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_sql_select_works_and_is_limited(con):
+    frame, truncated = run_with_timeout(con, "SELECT indicator_id, value FROM observations WHERE geo = 'NO'")
+    (n_norway,), = con.execute("SELECT count(*) FROM observations WHERE geo = 'NO'").fetchall()
+    assert len(frame) == min(n_norway, ROW_LIMIT) and truncated == (n_norway > ROW_LIMIT)
+    frame, truncated = run_with_timeout(con, "SELECT * FROM range(5000) t(i);")
+    assert len(frame) == ROW_LIMIT and truncated
+    frame, truncated = run_with_timeout(con, "-- the goals\nWITH g AS (SELECT * FROM goals) SELECT count(*) AS n FROM g")
+    assert frame["n"].tolist() == [6] and not truncated
+    for statement in ("DESCRIBE observations", "SHOW TABLES", "SUMMARIZE goals", "SELECT 'copy; attach' AS s"):
+        assert len(run_with_timeout(con, statement)[0]) > 0
+
+
+@pytest.mark.parametrize("sql, reason", [
+    ("COPY observations TO 'out.csv'", "not_a_query"),
+    ("ATTACH 'other.duckdb' AS other", "not_a_query"),
+    ("SELECT * FROM read_csv('/etc/passwd')", "denied_word"),
+    ("select * from read_csv_auto('/etc/passwd')", "denied_word"),
+    ("SELECT * FROM '/etc/passwd'", "file_access"),
+    ("INSTALL httpfs", "not_a_query"),
+    ("LOAD httpfs", "not_a_query"),
+    ("SET threads = 1", "not_a_query"),
+    ("PRAGMA version", "not_a_query"),
+    ("CREATE TABLE x AS SELECT 1", "not_a_query"),
+    ("SELECT 1; DROP TABLE goals", "several_statements"),
+    ("WITH a AS (SELECT 1) INSERT INTO goals SELECT * FROM a", "denied_word"),
+    ("SELECT getenv('HOME')", "denied_word"),
+    ("", "empty"),
+])
+def test_sql_guard_refuses_anything_but_one_read_only_query(con, sql, reason):
+    with pytest.raises(SqlRefused) as refused:
+        check_sql(sql)
+    assert refused.value.reason == reason
+    with pytest.raises(SqlRefused):
+        run_with_timeout(con, sql)
+
+
+def test_sql_slow_query_is_interrupted_within_the_time_limit(con):
+    started = time.perf_counter()
+    with pytest.raises(SqlTimeout):
+        run_with_timeout(con, "SELECT count(*) FROM range(100000000) a, range(100000) b", timeout=1.0)
+    assert time.perf_counter() - started < 3.0
+    assert run_with_timeout(con, "SELECT 42 AS answer")[0]["answer"].tolist() == [42]
+
+
+def test_sql_page_refuses_copy_with_a_friendly_message(page):
+    at = page("sql", lang="en")
+    at.text_area(key="sql_text").set_value("COPY observations TO '/tmp/out.csv'")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Only read-only queries" in at.error[0].value
+    at.text_area(key="sql_text").set_value("SELECT * FROM range(2000)")
+    at.button[0].click().run()
+    assert "only the first 1,000 are shown" in at.warning[0].value
+    assert len(at.dataframe[0].value) == ROW_LIMIT
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Comparison, life events, sources
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_compare_shows_norways_ranks_with_a_reversed_axis_and_peer_values(page, con):
+    at = page("compare", lang="en")
+    text = text_of(at)
+    ranks = con.execute("""SELECT indicator_id, arg_max(value, year) FROM observations WHERE geo = 'NO' AND is_preferred
+                           AND breakdown = '' AND indicator_id IN ('egdi_rank', 'egovbench_rank', 'oecd_dgi_rank')
+                           GROUP BY 1""").fetchall()
+    assert ranks
+    for _, latest in ranks:
+        assert f"#{int(latest)}" in text
+    chart = at.get("plotly_chart")[0]
+    assert '"autorange":"reversed"' in chart.proto.spec.replace(" ", "")
+    at = page("compare", lang="nb", indicator="egdi_value")
+    (value,), = con.execute("SELECT value FROM observations WHERE indicator_id = 'egdi_value' AND geo = 'SE' "
+                            "AND period = '2022' AND is_preferred").fetchall()
+    assert format_value(value, "index", "nb") in text_of(at)
+
+
+def test_life_events_link_indicators_and_say_no_indicator_yet(page, con):
+    at = page("life_events", lang="en")
+    text = text_of(at)
+    events = con.execute("SELECT life_event_id FROM life_events").fetchall()
+    linked = con.execute("SELECT indicator_id, life_events FROM indicators WHERE life_events <> ''").fetchall()
+    with_indicator = {e for _, ids in linked for e in ids.split(";")}
+    assert text.count("No indicator yet") == len([e for (e,) in events if e not in with_indicator])
+    for indicator_id, _ in linked:
+        assert f"indicator?indicator={indicator_id}&lang=en" in text
+    assert "secondary source" in text
+
+
+def test_sources_page_shows_the_last_refresh_from_source_status(warehouse_with_status, monkeypatch):
+    monkeypatch.setenv("MONITOR_WAREHOUSE", str(warehouse_with_status))
+    monkeypatch.delenv("MONITOR_MODE", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page(PAGES["sources"]).run()
+    assert not at.exception
+    refresh = at.dataframe[1].value
+    assert refresh["Source (API)"].tolist() == ["eurostat", "ssb"]
+    assert refresh["Last success"].tolist() == ["2026-11-20 06:00 UTC", "never"]
+    assert "offline" in refresh["Last error"].iloc[0]
