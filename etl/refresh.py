@@ -214,8 +214,12 @@ def refresh(
                 result = SourceResult(name, False, pd.DataFrame(columns=LIVE_COLUMNS), connector.responses,
                                       attempted, exc.kind, str(exc))
             except Exception as exc:  # a bug or a body shape nobody anticipated: isolate it like any fault
+                import traceback
+
+                frame = traceback.extract_tb(exc.__traceback__)[-1]
+                where = f" at {Path(frame.filename).name}:{frame.lineno}"
                 result = SourceResult(name, False, pd.DataFrame(columns=LIVE_COLUMNS), connector.responses,
-                                      attempted, "unexpected", f"{type(exc).__name__}: {exc}")
+                                      attempted, "unexpected", f"{type(exc).__name__}: {exc}{where}")
             progress.finish(name)
             results.append(result)
             if not result.ok and result.error_kind == "offline":
@@ -224,9 +228,11 @@ def refresh(
                 progress.line(result.line())
 
     if all(not r.ok and r.error_kind == "offline" for r in results):
-        hosts = "; ".join(r.error for r in results)
-        msg = (f"refresh: offline, no publisher could be reached ({hosts}); "
-               f"the warehouse was left exactly as it was")
+        import re
+
+        hosts = sorted({m for r in results for m in re.findall(r"cannot reach (\S+)", r.error)})
+        msg = (f"refresh: offline, no publisher could be reached ({', '.join(hosts)}: name resolution or "
+               f"connection failed); the warehouse was left exactly as it was")
         print(msg if len(msg) < 400 else msg[:396] + " …", file=err)
         return RefreshReport(EXIT_OFFLINE, results, msg)
     for line in held_back:

@@ -111,6 +111,9 @@ class SsbConnector(Connector):
             out.setdefault(key, []).append(spec)
         return out
 
+    def expected_requests(self) -> int:
+        return 2 * len(self.groups())  # metadata + data per table (more if a selection must be split)
+
     def _call(self, session: requests.Session, url: str, **kw: Any) -> RawResponse:
         self.limiter.acquire()
         return self.request(session, url, **kw)

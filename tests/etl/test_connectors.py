@@ -151,3 +151,38 @@ def test_datanorge_parse_and_changed_schema(tmp_path):
     raw.body = b'{"page": {"totalEl'
     with pytest.raises(ConnectorError, match="not JSON"):
         conn.parse(raw)
+
+
+def permuted(doc: dict, order: list[str]) -> dict:
+    """The same JSON-stat dataset with its dimensions in another order (value/status re-keyed, index as lists)."""
+    import numpy as np
+
+    ids, sizes = doc["id"], doc["size"]
+    new_sizes = [sizes[ids.index(d)] for d in order]
+
+    def rekey(mapping):
+        old = np.array([int(k) for k in mapping])
+        pos = np.unravel_index(old, sizes)
+        new = np.ravel_multi_index([pos[ids.index(d)] for d in order], new_sizes)
+        return {str(n): v for n, v in zip(new.tolist(), mapping.values())}
+
+    out = dict(doc, id=order, size=new_sizes, value=rekey(doc["value"]), status=rekey(doc.get("status", {})))
+    out["dimension"] = {d: doc["dimension"][d] for d in reversed(order)}
+    return out
+
+
+def test_eurostat_unusual_dimension_order_gives_same_rows(tmp_path):
+    import json
+
+    doc = json.loads(fixture_bytes("eurostat/isoc_ciegi_ac.json"))
+    specs = [eurostat_spec("a", ["I_IGOVANYS", "I_IUGOV12"]), eurostat_spec("b", "I_IGOV12RT")]
+    cols = ["indicator_id", "geo", "period", "value", "flags", "note"]
+
+    def rows_for(body):
+        conn = EurostatConnector(specs, archive=RawArchive(tmp_path / f"raw{len(list(tmp_path.iterdir()))}"))
+        out = conn.parse(eurostat_raw(tmp_path, json.dumps(body).encode(), conn))
+        return sorted(map(tuple, out[cols].astype(str).to_numpy().tolist()))
+
+    normal = rows_for(doc)
+    odd = rows_for(permuted(doc, ["time", "geo", "unit", "indic_is", "ind_type", "freq"]))
+    assert odd == normal and len(normal) == 59
