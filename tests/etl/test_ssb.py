@@ -119,3 +119,22 @@ def test_unknown_contents_code_and_unfiltered_variable(httpserver, session, tmp_
     with pytest.raises(ConnectorError, match="variable 'Alder' cannot be eliminated"):
         SsbConnector([IndicatorSpec("i", "u", "percent", 100.0, "", "", {"source": "ssb", "table": "11004",
                                                                           "contents": "SendtSkjema"})], **kw).fetch(session)
+
+
+def test_real_ssb_body_through_the_connector(httpserver, session, tmp_path):
+    """The real 03024 v2 JSON-stat2 body; its dimensions also stand in for the table metadata (same shape)."""
+    from tests.etl.conftest import shared
+
+    body = shared("fixtures/ssb/pxwebapi_v2_03024_en_post_jsonstat2.json").read_bytes()
+    httpserver.expect_request("/tables/03024/metadata").respond_with_data(body, content_type="application/json")
+    httpserver.expect_request("/tables/03024/data", method="POST").respond_with_data(body, content_type="application/json")
+    spec = IndicatorSpec("salmon_price", "nok_per_kg", "score", None, "Statistics Norway (SSB)", "03024",
+                         {"source": "ssb", "table": "03024", "contents": "Kilopris", "filters": {"VareGrupper2": "01"}})
+    conn = SsbConnector([spec], archive=RawArchive(tmp_path / "raw"), base_url=httpserver.url_for("/"),
+                        limiter=RateLimiter(clock=FakeClock(), sleep=lambda s: None))
+    raws = conn.fetch(session)
+    sent = json.loads([e for e, _ in httpserver.log if e.method == "POST"][0].get_data())
+    assert {"variableCode": "VareGrupper2", "valueCodes": ["01"]} in sent["selection"]
+    rows = conn.parse(raws[1])
+    assert len(rows) == 48 and rows.iloc[0][["period", "value"]].tolist() == ["2025U01", "125.36"]
+    assert rows["published"].iloc[0] == "2025-12-03" and rows["origin"].iloc[0] == raws[1].response_id
