@@ -11,15 +11,20 @@ ifeq ($(MONITOR_MODE),public)
 STREAMLIT_FLAGS += --client.showErrorDetails=none --client.toolbarMode=viewer
 endif
 
-.PHONY: run test setup warehouse bench clean
+.PHONY: run test setup browser warehouse bench clean
 
 # One command: set up, build the warehouse from the embedded snapshot if needed, start the app.
 run: setup warehouse
 	MONITOR_MODE=$(MONITOR_MODE) $(PY) -m streamlit run app.py $(STREAMLIT_FLAGS)
 
-# One command: set up and run every test.
-test: setup
+# One command: set up and run every test (browser tests use Debian's chromium, installed here when missing).
+test: setup browser
 	$(PY) -m pytest -q
+
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is not installed: the browser tests will be skipped (sudo apt-get install chromium)"; fi; }
 
 setup: $(VENV)/.installed
 

@@ -14,7 +14,14 @@ pages = {spec.path: st.Page(spec.path, title=t(spec.title_key, lang), url_path=s
 sections: dict[str, list] = {}
 for spec in nav.visible_pages(public=is_public()):
     sections.setdefault(t(f"nav_section_{spec.section}", lang), []).append(pages[spec.path])
-current = st.navigation(sections)
+# Our own sidebar links instead of Streamlit's navigation list: they keep the language in the URL, and the
+# built-in list's markup fails WCAG's list rules (axe: list, listitem).
+current = st.navigation(sections, position="hidden")
+with st.sidebar:
+    for section, section_pages in sections.items():
+        st.markdown(f"**{section}**")
+        for page in section_pages:
+            st.page_link(page, query_params={"lang": lang})
 
 # `/?indicator=<id>` and `/?goal=<id>` open that indicator or goal directly.
 if current is pages[nav.OVERVIEW]:

@@ -51,8 +51,9 @@ def what_changed(lang: str) -> None:
     st.write(t("changes_summary", lang, new=int(counts.get("new", 0)), changed=int(counts.get("changed", 0)),
                statuses=len(statuses), build_id=changes["build_id"].iloc[0]))
     names = data.indicators().set_index("indicator_id")[f"name_{lang}"]
-    shown = changes.head(50)
-    st.markdown(markdown_table(pd.DataFrame({
+    shown = changes.head(200)
+    with st.expander(t("what_changed", lang)):
+        st.markdown(markdown_table(pd.DataFrame({
         t("col_indicator", lang): shown["indicator_id"].map(names),
         "url": shown["indicator_id"].map(lambda i: page_url("indicator", indicator=i, lang=lang)),
         t("col_geo", lang): shown["geo"].map(lambda g: geo_name(g, lang)),
@@ -60,7 +61,7 @@ def what_changed(lang: str) -> None:
         t("col_change_kind", lang): shown["change_kind"].map(lambda k: t(f"change_{k}", lang)),
         t("col_old_value", lang): shown["old_value"].map(lambda v: format_number(v, lang)),
         t("col_new_value", lang): shown["new_value"].map(lambda v: format_number(v, lang)),
-    }), links={t("col_indicator", lang): "url"}))
+        }), links={t("col_indicator", lang): "url"}))
     if not statuses.empty:
         st.markdown(markdown_table(pd.DataFrame({
             t("col_indicator", lang): statuses["indicator_id"].map(names),

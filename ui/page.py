@@ -37,8 +37,16 @@ def language_switch() -> str:
     return lang
 
 
+# Streamlit's default caption grey is below 4.5:1 on white (WCAG 1.4.3); darken captions and widget help.
+CONTRAST_CSS = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stWidgetLabel"] p, small { color: #4b4b57 !important; opacity: 1 !important; }
+</style>"""
+
+
 def _set_document_language(lang: str) -> None:
     # Streamlit serves <html lang="en">; screen readers need the page's real language (WCAG 3.1.1).
+    st.html(CONTRAST_CSS)
     st.html(f"<script>document.documentElement.lang = '{'nb' if lang == 'nb' else 'en'}';</script>",
             unsafe_allow_javascript=True)
 

@@ -1,0 +1,48 @@
+"""WCAG 2.1 A/AA checks with axe-core in a real browser, and the page language for screen readers."""
+from __future__ import annotations
+
+import pytest
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGES = [
+    ("/?lang=nb", "Status for de seks målene", "nb"),
+    ("/?lang=en", "Status of the six goals", "en"),
+    ("/goal?goal=G3&lang=nb", "Mål 3", "nb"),
+    ("/indicator?indicator=egdi_value&lang=en", "UN E-Government Development Index", "en"),
+]
+
+
+def _open(browser, url: str, heading: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url)
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
+    page.wait_for_timeout(500)
+    return page
+
+
+@pytest.mark.parametrize("path, heading, lang", PAGES)
+def test_pages_have_no_serious_wcag_violations(browser, server, path, heading, lang):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = _open(browser, server + path, heading)
+    try:
+        assert page.evaluate("document.documentElement.lang") == lang
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s), e.g. {v['nodes'][0]['html'][:120]}"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+        ]
+        assert not serious, "\n".join(serious)
+    finally:
+        page.close()
+
+
+def test_public_mode_hides_the_sql_console_in_the_browser(browser, server, public_server):
+    private = _open(browser, server + "/?lang=en", "Status of the six goals")
+    public = _open(browser, public_server + "/?lang=en", "Status of the six goals")
+    try:
+        assert private.locator('a[href^="sql"]').count() >= 1
+        assert public.locator('a[href^="sql"]').count() == 0
+    finally:
+        private.close()
+        public.close()
