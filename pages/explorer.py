@@ -76,7 +76,7 @@ if available_breakdowns:
 
 current = ExplorerState(indicators=list(chosen), geos=list(geos), year_from=year_from, year_to=year_to,
                         index_year=index_year, breakdowns=list(breakdowns))
-wanted = current.to_params()
+wanted = {"indicators": "", "geo": "", **current.to_params()}  # an emptied choice stays empty when the link is opened
 for key in ("indicators", "geo", "from", "to", "index", "breakdown"):
     if key in wanted and st.query_params.get(key) != wanted[key]:
         st.query_params[key] = wanted[key]

@@ -408,3 +408,16 @@ def test_sources_page_shows_the_last_refresh_from_source_status(warehouse_with_s
     assert refresh["Source (API)"].tolist() == ["eurostat", "ssb"]
     assert refresh["Last success"].tolist() == ["2026-11-20 06:00 UTC", "never"]
     assert "offline" in refresh["Last error"].iloc[0]
+
+
+def test_explorer_choices_made_on_the_page_go_into_the_link(page):
+    at = page("explorer", lang="en", indicators="egdi_value", geo="NO,SE")
+    at.multiselect(key="explorer_geos").set_value(["NO", "DK"]).run()
+    at.selectbox(key="explorer_index").set_value(2018).run()
+    assert at.query_params["geo"] == "NO,DK" and at.query_params["index"] == "2018"
+    again = page("explorer", **dict(at.query_params))
+    pd.testing.assert_frame_equal(explorer_table(at), explorer_table(again))
+    at.multiselect(key="explorer_geos").set_value([]).run()
+    assert at.query_params["geo"] == ""
+    emptied = page("explorer", **dict(at.query_params))
+    assert emptied.multiselect[1].value == [] and "Choose at least one" in emptied.info[0].value
