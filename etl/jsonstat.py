@@ -56,6 +56,8 @@ class Dataset:
     status_labels: dict[str, str]
     frame: pd.DataFrame
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    cell_index: np.ndarray = field(repr=False, default_factory=lambda: np.empty(0, dtype=np.int64))
+    """Flat row-major index of each frame row (the key of the cell in a sparse `value`)."""
 
     def role(self, name: str) -> list[str]:
         return list(self.roles.get(name, []))
@@ -238,6 +240,7 @@ def decode(doc: dict[str, Any] | str | bytes) -> Dataset:
         status_labels={str(k): str(v) for k, v in ext_status.items()} if isinstance(ext_status, dict) else {},
         frame=frame,
         raw=doc,  # type: ignore[arg-type]
+        cell_index=flat,
     )
 
 

@@ -314,5 +314,20 @@ def refresh(
     return RefreshReport(EXIT_PARTIAL if failed else EXIT_OK, results, summary, result.build_id, len(live), n_ind)
 
 
+def http_config_from_env(env: dict[str, str] | None = None) -> HttpConfig:
+    """HttpConfig with overrides from MONITOR_HTTP_RETRIES / _BACKOFF / _TIMEOUT (read timeout, seconds)."""
+    env = dict(os.environ if env is None else env)
+    base = HttpConfig()
+    try:
+        return HttpConfig(
+            total=int(env.get("MONITOR_HTTP_RETRIES", base.total)),
+            backoff_factor=float(env.get("MONITOR_HTTP_BACKOFF", base.backoff_factor)),
+            read_timeout=float(env.get("MONITOR_HTTP_TIMEOUT", base.read_timeout)),
+        )
+    except ValueError:
+        return base
+
+
 def cli_refresh(warehouse: Path, catalog_path: Path, snapshot_dir: Path, sources: list[str] | None) -> int:
-    return refresh(warehouse, catalog_path=catalog_path, snapshot_dir=snapshot_dir, sources=sources).exit_code
+    return refresh(warehouse, catalog_path=catalog_path, snapshot_dir=snapshot_dir, sources=sources,
+                   http_config=http_config_from_env()).exit_code

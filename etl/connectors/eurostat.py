@@ -86,8 +86,8 @@ class EurostatConnector(Connector):
             if needed not in ds.dimensions:
                 raise ConnectorError("schema", f"{dataset}: changed schema, no '{needed}' dimension in the response "
                                                f"(dimensions: {', '.join(ds.ids)})")
-        frame = frame[frame["value"].notna()].copy()
-        frame["_row"] = np.arange(1, len(frame) + 1)
+        frame = frame.assign(_row=ds.cell_index)  # origin_row = the cell's flat JSON-stat index
+        frame = frame[frame["value"].notna()]
         published = (ds.updated or "")[:10]
         out = []
         for spec in specs:

@@ -202,8 +202,8 @@ class SsbConnector(Connector):
         for var in (cvar, tvar):
             if var not in ds.dimensions:
                 raise ConnectorError("schema", f"table {table}: changed schema, data has no '{var}' variable")
-        frame = ds.frame[ds.frame["value"].notna()].copy()
-        frame["_row"] = np.arange(1, len(frame) + 1)
+        frame = ds.frame.assign(_row=ds.cell_index)  # origin_row = the cell's flat JSON-stat index
+        frame = frame[frame["value"].notna()]
         specs = [s for s in self.specs if s.indicator_id in raw.context["indicators"]]
         published = (ds.updated or "")[:10]
         out = []

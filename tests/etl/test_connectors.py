@@ -119,7 +119,9 @@ def test_eurostat_real_body_parses(tmp_path):
                             {"source": "eurostat", "dataset": "isoc_ci_cm_h", "filters": {"hhtyp": "A1"}})
     conn = EurostatConnector([spec_a1], archive=RawArchive(tmp_path / "raw2"))
     rows = conn.parse(eurostat_raw(tmp_path, body, conn, "isoc_ci_cm_h"))
-    assert rows[(rows["geo"] == "NO") & (rows["period"] == "2017")]["value"].tolist() == ["91.25"]
+    no2017 = rows[(rows["geo"] == "NO") & (rows["period"] == "2017")]
+    assert no2017["value"].tolist() == ["91.25"]
+    assert no2017["origin_row"].tolist() == [349]  # the cell's key in the sparse `value` object
 
 
 def test_unit_check_rejects_percent_over_100_and_negative():
