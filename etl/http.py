@@ -123,20 +123,9 @@ def _is_timeout(exc: BaseException) -> bool:
 
 def _is_offline(exc: BaseException) -> bool:
     """Name resolution failed or the connection was refused: no route to the publisher at all."""
-    from urllib3.exceptions import NewConnectionError
+    from urllib3.exceptions import NewConnectionError  # NameResolutionError is a subclass
 
-    if isinstance(_reason(exc), NewConnectionError):
-        return True
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return False
-    return isinstance(exc, requests.exceptions.ConnectionError) and not isinstance(
-        exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
-    ) and not _is_read_side(exc)
-
-
-def _is_read_side(exc: BaseException) -> bool:
-    text = str(exc)
-    return "Read timed out" in text or "RemoteDisconnected" in text or "Connection aborted" in text
+    return isinstance(_reason(exc), NewConnectionError)
 
 
 def describe_error_body(resp: RawResponse) -> str:

@@ -12,7 +12,9 @@ Exit codes: 0 every source refreshed; 1 some source failed (others updated) or t
 from __future__ import annotations
 
 import os
+import re
 import sys
+import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -118,6 +120,51 @@ def _read_previous(warehouse: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
     return live, raws, status
 
 
+def merge_live(prev_live: pd.DataFrame, results: list[SourceResult], known_ids: set[str]) -> pd.DataFrame:
+    """This run's live rows: new rows of sources that succeeded; the last good rows of sources that failed or
+    were not attempted; for accumulating sources (data.norge.no) the earlier days' rows plus today's."""
+    frames = []
+    for name in sorted(set(prev_live["connector_source"]) | {r.source for r in results}):
+        result = next((r for r in results if r.source == name), None)
+        old = prev_live[prev_live["connector_source"] == name]
+        if result is None or not result.ok:
+            frames.append(old)
+            continue
+        if CONNECTORS[name].accumulates and len(old):
+            key = ["indicator_id", "geo", "breakdown", "period"]
+            seen = set(map(tuple, result.rows[key].astype(str).to_numpy()))
+            frames.append(old[~old[key].astype(str).apply(tuple, axis=1).isin(seen)])
+        frames.append(result.rows)
+    frames = [f for f in frames if len(f)]
+    live = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LIVE_COLUMNS)
+    live = live[live["indicator_id"].isin(known_ids)][LIVE_COLUMNS].reset_index(drop=True)
+    for column in LIVE_COLUMNS:
+        if column != "origin_row":
+            live[column] = live[column].astype(str).replace({"nan": "", "<NA>": "", "None": ""})
+    live["origin_row"] = pd.to_numeric(live["origin_row"]).astype("int64")
+    return live
+
+
+def source_status(prev_status: pd.DataFrame, results: list[SourceResult], live: pd.DataFrame) -> pd.DataFrame:
+    """Per source: last attempt, last success, last error ('' after a success) and live rows now served."""
+    status = {row["source"]: dict(row) for _, row in prev_status.iterrows()}
+    for r in results:
+        entry = status.get(r.source, {"source": r.source, "last_success": pd.NaT})
+        entry["last_attempt"] = r.attempted_at
+        if r.ok:
+            entry["last_success"] = r.attempted_at
+        entry["last_error"] = "" if r.ok else f"{r.error_kind}: {r.error}"
+        status[r.source] = entry
+    counts = live.groupby("connector_source").size().to_dict()
+    frame = pd.DataFrame([{**v, "row_count": int(counts.get(k, 0))} for k, v in sorted(status.items())],
+                         columns=SOURCE_STATUS_COLUMNS)
+    for column in ("last_attempt", "last_success"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    frame["row_count"] = frame["row_count"].astype("int64")
+    frame["last_error"] = frame["last_error"].fillna("").astype(str)
+    return frame
+
+
 class _Progress:
     """rich progress on stderr (live bars only on a terminal); result lines always printed."""
 
@@ -154,10 +201,9 @@ class _Progress:
         return on_request
 
     def finish(self, source: str) -> None:
-        task = self.tasks.get(source)
+        task = next((t for t in self.progress.tasks if t.id == self.tasks.get(source)), None)
         if task is not None:
-            t = self.progress.tasks[[x.id for x in self.progress.tasks].index(task)]
-            self.progress.update(task, completed=t.total or t.completed + 1, description="done")
+            self.progress.update(task.id, completed=task.total or task.completed + 1, description="done")
 
     def line(self, text: str) -> None:
         self.console.print(text, markup=False)
@@ -214,8 +260,6 @@ def refresh(
                 result = SourceResult(name, False, pd.DataFrame(columns=LIVE_COLUMNS), connector.responses,
                                       attempted, exc.kind, str(exc))
             except Exception as exc:  # a bug or a body shape nobody anticipated: isolate it like any fault
-                import traceback
-
                 frame = traceback.extract_tb(exc.__traceback__)[-1]
                 where = f" at {Path(frame.filename).name}:{frame.lineno}"
                 result = SourceResult(name, False, pd.DataFrame(columns=LIVE_COLUMNS), connector.responses,
@@ -228,8 +272,6 @@ def refresh(
                 progress.line(result.line())
 
     if all(not r.ok and r.error_kind == "offline" for r in results):
-        import re
-
         hosts = sorted({m for r in results for m in re.findall(r"cannot reach (\S+)", r.error)})
         msg = (f"refresh: offline, no publisher could be reached ({', '.join(hosts)}: name resolution or "
                f"connection failed); the warehouse was left exactly as it was")
@@ -240,49 +282,12 @@ def refresh(
 
     prev_live, prev_raws, prev_status = _read_previous(warehouse)
     known_ids = {s.indicator_id for specs in plan.specs.values() for s in specs}
-    frames = []
-    for name in sorted(set(prev_live["connector_source"]) | {r.source for r in results}):
-        result = next((r for r in results if r.source == name), None)
-        old = prev_live[prev_live["connector_source"] == name]
-        if result is None or not result.ok:
-            frames.append(old)  # not attempted, or failed: keep the last good rows
-        else:
-            new = result.rows
-            if CONNECTORS[name].accumulates and len(old):
-                key = ["indicator_id", "geo", "breakdown", "period"]
-                seen = set(map(tuple, new[key].astype(str).to_numpy()))
-                keep = ~old[key].astype(str).apply(tuple, axis=1).isin(seen)
-                frames.append(old[keep])
-            frames.append(new)
-    frames = [f for f in frames if len(f)]
-    live = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LIVE_COLUMNS)
-    live = live[live["indicator_id"].isin(known_ids)][LIVE_COLUMNS].reset_index(drop=True)
-    for column in LIVE_COLUMNS:
-        if column != "origin_row":
-            live[column] = live[column].astype(str).replace({"nan": "", "<NA>": "", "None": ""})
-    live["origin_row"] = pd.to_numeric(live["origin_row"]).astype("int64")
-
-    new_raws = raw_responses_frame([raw for r in results for raw in r.responses])
-    all_raws = pd.concat([f for f in (prev_raws, new_raws) if len(f)], ignore_index=True) if (len(prev_raws) or len(new_raws)) else new_raws
+    live = merge_live(prev_live, results, known_ids)
+    all_raws = raw_responses_frame([raw for r in results for raw in r.responses])
+    if len(prev_raws):
+        all_raws = pd.concat([prev_raws[RAW_RESPONSE_COLUMNS], all_raws], ignore_index=True)
     all_raws = all_raws.drop_duplicates("response_id", keep="last").reset_index(drop=True)
-
-    status = {row["source"]: dict(row) for _, row in prev_status.iterrows()}
-    for r in results:
-        entry = status.get(r.source, {"source": r.source, "last_success": pd.NaT})
-        entry["last_attempt"] = r.attempted_at
-        if r.ok:
-            entry["last_success"] = r.attempted_at
-            entry["last_error"] = ""
-        else:
-            entry["last_error"] = f"{r.error_kind}: {r.error}"
-        status[r.source] = entry
-    counts = live.groupby("connector_source").size().to_dict()
-    status_frame = pd.DataFrame(
-        [{**v, "row_count": int(counts.get(k, 0))} for k, v in sorted(status.items())], columns=SOURCE_STATUS_COLUMNS)
-    for column in ("last_attempt", "last_success"):
-        status_frame[column] = pd.to_datetime(status_frame[column], utc=True)
-    status_frame["row_count"] = status_frame["row_count"].astype("int64")
-    status_frame["last_error"] = status_frame["last_error"].fillna("").astype(str)
+    status_frame = source_status(prev_status, results, live)
 
     build_catalog = Path(catalog_path)
     merged_path = None
