@@ -16,7 +16,11 @@ def _open(browser, url: str, heading: str):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(url)
     page.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
-    page.wait_for_timeout(500)
+    # Wait for the script run to finish: while it runs, Streamlit fades stale elements (lower contrast).
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]') && !document.querySelector('[data-stale=\"true\"]')",
+        timeout=30000)
+    page.wait_for_timeout(300)
     return page
 
 
