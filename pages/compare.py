@@ -79,8 +79,9 @@ st.write(t("compare_peers_intro", lang, n=len(with_peers)))
 rows = []
 for indicator_id in with_peers:
     part = totals[(totals["indicator_id"] == indicator_id) & totals["geo"].isin(COMPARE_GEOS)]
-    norway = part[part["geo"] == "NO"]
-    year = norway["year"].max()
+    norway_years = set(part.loc[part["geo"] == "NO", "year"])
+    peer_years = set(part.loc[part["geo"] != "NO", "year"])
+    year = max(norway_years & peer_years or norway_years)  # the latest year with Norway and a peer, if any
     same_year = part[part["year"] == year].drop_duplicates("geo").set_index("geo")
     kind = catalog.loc[indicator_id, "unit_kind"]
     row = {t("col_indicator", lang): catalog.loc[indicator_id, f"name_{lang}"],
