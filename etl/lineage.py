@@ -47,10 +47,14 @@ class RawResponse:
         return self.body.decode("utf-8-sig")
 
     def record(self) -> dict[str, Any]:
+        from etl.paths import ROOT
+
+        path = Path(self.path).resolve()
+        shown = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
         return {
             "response_id": self.response_id, "source": self.source, "url": self.url,
             "retrieved_at": self.retrieved_at, "http_status": self.http_status, "sha256": self.sha256,
-            "path": str(self.path), "bytes": self.bytes,
+            "path": shown, "bytes": self.bytes,
         }
 
 
