@@ -18,7 +18,8 @@ DEFAULT_GEOS = ["NO", "SE", "DK", "FI", "EU27"]
 lang = current_lang()
 catalog = data.indicators().set_index("indicator_id")
 observations = data.observations()
-with_data = [i for i in catalog.index if i in set(observations["indicator_id"])]
+has_data = set(observations["indicator_id"])
+with_data = [i for i in catalog.index if i in has_data]
 all_geos = ordered_geos(observations["geo"])
 years = sorted(int(y) for y in observations["year"].dropna().unique())
 all_breakdowns = sorted(b for b in observations["breakdown"].unique() if b)
@@ -41,7 +42,8 @@ if not state.geos and "geo" not in params:
 
 def indicator_label(indicator_id: str) -> str:
     row = catalog.loc[indicator_id]
-    return f"{row[f'name_{lang}']} ({row[f'unit_label_{lang}']})"
+    label = f"{row[f'name_{lang}']} ({row[f'unit_label_{lang}']})"
+    return label if indicator_id in has_data else f"{label} – {t('explorer_no_data', lang)}"
 
 
 chosen = st.multiselect(t("explorer_indicators", lang), list(catalog.index), default=state.indicators,

@@ -20,6 +20,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "explorer_indicators": {"nb": "Indikatorer", "en": "Indicators"},
     "explorer_geos": {"nb": "Land og områder", "en": "Countries and areas"},
     "explorer_choose": {"nb": "Velg …", "en": "Choose …"},
+    "explorer_no_data": {"nb": "ingen tall ennå", "en": "no figures yet"},
     "explorer_from": {"nb": "Fra år", "en": "From year"},
     "explorer_to": {"nb": "Til år", "en": "To year"},
     "explorer_index": {"nb": "Indekser til basisår (= 100)", "en": "Index to base year (= 100)"},
