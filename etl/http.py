@@ -20,6 +20,8 @@ from typing import Any, Callable
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.util.retry import Retry
 
 from etl.lineage import RawArchive, RawResponse
@@ -113,18 +115,14 @@ def _reason(exc: BaseException) -> BaseException:
 
 
 def _is_timeout(exc: BaseException) -> bool:
-    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError, TimeoutError as U3Timeout
-
     if isinstance(_reason(exc), NewConnectionError):  # a subclass of ConnectTimeoutError, but refused/unresolvable
         return False
     return isinstance(exc, requests.exceptions.Timeout) or isinstance(
-        _reason(exc), (ReadTimeoutError, ConnectTimeoutError, U3Timeout))
+        _reason(exc), (ReadTimeoutError, ConnectTimeoutError, Urllib3Timeout))
 
 
 def _is_offline(exc: BaseException) -> bool:
-    """Name resolution failed or the connection was refused: no route to the publisher at all."""
-    from urllib3.exceptions import NewConnectionError  # NameResolutionError is a subclass
-
+    """Name resolution failed or the connection was refused (NameResolutionError is a NewConnectionError)."""
     return isinstance(_reason(exc), NewConnectionError)
 
 
@@ -175,17 +173,16 @@ def fetch(
             send_headers["If-Modified-Since"] = previous["last_modified"]
     if on_request:
         on_request(f"{method} {prepared_url}")
+    timeout = timeout or getattr(session, "request_timeout", HttpConfig().timeout)
     try:
-        response = session.request(
-            method, prepared_url, json=json_body, headers=send_headers,
-            timeout=timeout or getattr(session, "request_timeout", HttpConfig().timeout),
-        )
+        response = session.request(method, prepared_url, json=json_body, headers=send_headers, timeout=timeout)
     except requests.exceptions.RetryError as exc:  # status retries exhausted (raise_on_status=False avoids most)
         raise FetchError("http", f"{method} {prepared_url}: gave up after retries ({exc})") from None
     except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
         if _is_timeout(exc):
-            raise FetchError("timeout", f"{method} {prepared_url}: timed out (no answer within "
-                                        f"{timeout or getattr(session, 'request_timeout', '?')} s, retried)") from None
+            read = timeout[1] if isinstance(timeout, tuple) else timeout
+            raise FetchError("timeout", f"{method} {prepared_url}: timed out (no answer within {read:g} s, "
+                                        f"after retries)") from None
         if _is_offline(exc):
             raise FetchError("offline", f"cannot reach {requests.utils.urlparse(prepared_url).netloc} "
                                         f"(name resolution or connection failed)") from None
