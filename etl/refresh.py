@@ -231,9 +231,13 @@ def refresh(
     plan = make_plan(catalog_path, additions_path)
     wanted = list(sources) if sources else sorted(plan.specs)
     unknown = [s for s in wanted if s not in CONNECTORS]
-    if unknown:
+    if unknown and sources:
         print(f"refresh: unknown source(s) {', '.join(unknown)} (known: {', '.join(sorted(CONNECTORS))})", file=err)
         return RefreshReport(EXIT_USAGE)
+    for name in unknown:  # a catalogue entry names a connector that does not exist (yet): say so, go on
+        ids = ", ".join(s.indicator_id for s in plan.specs[name])
+        print(f"refresh: no connector '{name}' (catalogue indicators {ids}); skipped", file=err)
+    wanted = [s for s in wanted if s in CONNECTORS]
     wanted = [s for s in wanted if plan.specs.get(s)]
     if not wanted:
         print("refresh: no catalogue indicator has a connector for the requested source(s); nothing to do", file=err)

@@ -10,7 +10,7 @@ import pytest
 
 from etl.build import build_warehouse
 from etl.refresh import EXIT_OFFLINE, EXIT_OK, EXIT_PARTIAL, refresh
-from tests.etl.conftest import CATALOG, additions_with_ssb, fixture_bytes, json_response, sha256, shared, snapshot_dir
+from tests.etl.conftest import ADDITIONS_PATH, CATALOG, additions_with_ssb, fixture_bytes, json_response, sha256, shared, snapshot_dir
 
 
 def q(path: Path, sql: str):
@@ -280,3 +280,22 @@ def test_build_failure_leaves_warehouse_untouched(world, monkeypatch):
     report, err, _ = run()
     assert report.exit_code == EXIT_PARTIAL and "failed validation" in err and "unknown indicator" in err
     assert sha256(warehouse) == digest
+
+
+def test_unknown_connector_in_catalogue_is_skipped_not_fatal(tmp_path, replay, fast_http):
+    shared("reference-data/un-egdi/EGOV_DATA_2022.csv")
+    additions = tmp_path / "additions.toml"
+    additions.write_text(ADDITIONS_PATH.read_text().replace(
+        "[connectors]\n", '[connectors]\negovbench_overall = { source = "egovbench_api" }\n', 1))
+    warehouse = tmp_path / "warehouse.duckdb"
+    replay.install_defaults()
+    err = io.StringIO()
+    report = refresh(warehouse, catalog_path=CATALOG, snapshot_dir=snapshot_dir(), http_config=fast_http,
+                     connector_kwargs=replay.connector_kwargs(), additions_path=additions, stream=err, out=io.StringIO())
+    assert report.exit_code == EXIT_OK, err.getvalue()
+    assert "no connector 'egovbench_api' (catalogue indicators egovbench_overall); skipped" in err.getvalue()
+    assert report.live_indicators >= 12
+    # asking for it explicitly is a usage error
+    report = refresh(warehouse, catalog_path=CATALOG, snapshot_dir=snapshot_dir(), sources=["egovbench_api"],
+                     additions_path=additions, stream=io.StringIO(), out=io.StringIO())
+    assert report.exit_code == 2
