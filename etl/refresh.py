@@ -254,7 +254,11 @@ def refresh(
             kwargs = dict((connector_kwargs or {}).get(name, {}))
             options = {**plan.source_options.get(name, {}), **kwargs.pop("options", {})}
             connector = CONNECTORS[name](specs, archive=archive, options=options, **kwargs)
-            connector.on_request = progress.start(name, connector.expected_requests())
+            try:
+                total = connector.expected_requests()
+            except Exception:  # a bad catalogue entry; run() reports it as this source's fault
+                total = None
+            connector.on_request = progress.start(name, total)
             attempted = datetime.now(timezone.utc)
             try:
                 rows, raws = connector.run(session)

@@ -188,3 +188,22 @@ def test_eurostat_unusual_dimension_order_gives_same_rows(tmp_path):
     normal = rows_for(doc)
     odd = rows_for(permuted(doc, ["time", "geo", "unit", "indic_is", "ind_type", "freq"]))
     assert odd == normal and len(normal) == 59
+
+
+def test_bad_catalogue_connector_fails_its_source_only(tmp_path, replay, fast_http):
+    import io
+
+    from etl.refresh import EXIT_PARTIAL, refresh
+    from tests.etl.conftest import ADDITIONS_PATH, CATALOG, snapshot_dir
+
+    shared("reference-data/un-egdi/EGOV_DATA_2022.csv")
+    additions = tmp_path / "additions.toml"  # a Eurostat mapping without a dataset
+    additions.write_text(ADDITIONS_PATH.read_text().replace(
+        "[connectors]\n", '[connectors]\neurostat_egov_downloaded_forms_12m = { source = "eurostat", filters = {} }\n', 1))
+    replay.install_defaults()
+    err = io.StringIO()
+    report = refresh(tmp_path / "w.duckdb", catalog_path=CATALOG, snapshot_dir=snapshot_dir(), http_config=fast_http,
+                     connector_kwargs=replay.connector_kwargs(), additions_path=additions, stream=err, out=io.StringIO())
+    assert report.exit_code == EXIT_PARTIAL
+    assert "eurostat: FAILED (schema) indicator eurostat_egov_downloaded_forms_12m: connector has no 'dataset'" in err.getvalue()
+    assert "un_egdi: ok" in err.getvalue()
