@@ -1,7 +1,6 @@
 """The committed catalogue and curated snapshot, checked on their own and against the reference data in ../shared.
 
 Tests that read ../shared skip when it is absent, except under CI=true where its absence is a failure.
-Only csv / tomllib / pandas and tools/curate_snapshot.py are used (no other project modules).
 """
 from __future__ import annotations
 
@@ -18,33 +17,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from etl.snapshot import FLAGS, KEY
+from etl.snapshot import SNAPSHOT_COLUMNS as COLUMNS
+from tests.conftest import ROOT, SHARED
+from tests.conftest import shared_file as shared_path
+
 CATALOG_PATH = ROOT / "indicators" / "catalog.toml"
 SNAPSHOT_DIR = ROOT / "data" / "snapshot"
 PUBLISHERS_PATH = ROOT / "data" / "publishers.toml"
-SHARED = Path(os.environ.get("MONITOR_SHARED") or (ROOT.parent / "shared"))
-
-COLUMNS = [
-    "indicator_id", "geo", "breakdown", "period", "value", "unit", "source_org", "source_dataset",
-    "source_url", "published", "flags", "note",
-]
-FLAGS = {"secondary", "inferred_year", "break_in_series", "provisional", "uncertain", "lower_bound", "approximate"}
 GEOS = {"NO", "SE", "DK", "FI", "EU27", "EU28", "EU27+", "OECD"}
 PEERS = {"SE", "DK", "FI", "EU27", "EU28", "EU27+", "OECD"}
-KEY = ["indicator_id", "geo", "breakdown", "period", "source_url"]
 
 MIN_INDICATORS = 40
 MIN_PER_GOAL = 5
 MIN_OBSERVATIONS = 400
-
-
-def shared_path(relative: str) -> Path:
-    path = SHARED / relative
-    if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{path} is missing (CI=true: ../shared must be present)")
-        pytest.skip(f"{path} not available")
-    return path
 
 
 @pytest.fixture(scope="module")
