@@ -181,8 +181,17 @@ def _inputs_hash(catalog_path: Path, snapshot_dir: Path, extra: pd.DataFrame | N
 
 
 def cli_build(target: Path, *, catalog_path: Path, snapshot_dir: Path) -> int:
+    """Rebuild from the catalogue and snapshot, carrying over the live rows (and their lineage) of the current
+    warehouse, so a rebuild never drops what the last refresh fetched."""
+    from etl.refresh import read_live_state
+
+    live, raw_responses, source_status = read_live_state(Path(target))
+    known = {ind["id"] for ind in tomllib.loads(Path(catalog_path).read_text(encoding="utf-8")).get("indicators", [])}
+    live = live[live["indicator_id"].isin(known)]  # an indicator taken out of the catalogue takes its rows along
+    tables = {"raw_responses": raw_responses, "source_status": source_status} if len(live) else None
     try:
-        result = build_warehouse(target, catalog_path=catalog_path, snapshot_dir=snapshot_dir)
+        result = build_warehouse(target, catalog_path=catalog_path, snapshot_dir=snapshot_dir,
+                                 extra_observations=live, extra_tables=tables)
     except BuildError as exc:
         print(f"Build failed; the previous warehouse ({target}) was left as it was.\n{exc}", file=sys.stderr)
         return 1

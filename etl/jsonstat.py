@@ -195,6 +195,19 @@ def _statuses(status: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     raise JsonStatError("'status' must be a string, a list or an object")
 
 
+DENSE_MASK_LIMIT = 50_000_000  # cells; above this a sorted union is cheaper in memory than a boolean mask
+
+
+def _cells(v_idx: np.ndarray, s_idx: np.ndarray, n: int) -> np.ndarray:
+    """Sorted unique flat indices of the cells with a value or a status."""
+    if n > DENSE_MASK_LIMIT:
+        return np.union1d(v_idx, s_idx)
+    present = np.zeros(n, dtype=bool)  # O(n), much faster than np.union1d's hashing on 10^6 cells
+    present[v_idx] = True
+    present[s_idx] = True
+    return np.flatnonzero(present)
+
+
 def decode(doc: dict[str, Any] | str | bytes) -> Dataset:
     """Decode a JSON-stat 2.0 dataset into a `Dataset` whose `frame` has one row per cell with a value or a status.
 
@@ -211,7 +224,7 @@ def decode(doc: dict[str, Any] | str | bytes) -> Dataset:
     v_idx, v_val = _values(doc.get("value"), n)
     s_idx, s_val = _statuses(doc.get("status"), n)
 
-    flat = np.union1d(v_idx, s_idx)  # sorted, unique
+    flat = _cells(v_idx, s_idx, n)
     values = np.full(flat.size, np.nan)
     values[np.searchsorted(flat, v_idx)] = v_val
     status = np.full(flat.size, "", dtype=object)
@@ -222,8 +235,8 @@ def decode(doc: dict[str, Any] | str | bytes) -> Dataset:
     if ids:
         positions = np.unravel_index(flat, sizes)
         for dim_id, pos in zip(ids, positions):
-            codes = np.array(dims[dim_id].codes, dtype=object)
-            columns[dim_id] = pd.array(codes[pos], dtype="string")
+            # Categorical from the positions: no per-cell string objects are built.
+            columns[dim_id] = pd.Categorical.from_codes(pos, categories=pd.Index(dims[dim_id].codes, dtype="string"))
     columns["value"] = values
     columns["status"] = pd.array(status, dtype="string")
     frame = pd.DataFrame(columns)

@@ -26,7 +26,7 @@ import requests
 
 from etl.connectors import CONNECTORS
 from etl.connectors.base import LIVE_COLUMNS, ConnectorError, IndicatorSpec
-from etl.connectors.mapping import ADDITIONS_PATH, plan as make_plan
+from etl.connectors.mapping import SOURCES_PATH, plan as make_plan
 from etl.http import HttpConfig, make_session
 from etl.lineage import RAW_RESPONSE_COLUMNS, RawArchive, RawResponse, raw_responses_frame
 
@@ -87,7 +87,7 @@ def check_units(rows: pd.DataFrame, specs: list[IndicatorSpec]) -> None:
         raise ConnectorError("values", f"{n} value(s) outside what the unit allows: " + "; ".join(problems[:3]))
 
 
-def _read_previous(warehouse: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def read_live_state(warehouse: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(live observations, raw_responses, source_status) of the current warehouse; empty frames if absent."""
     live = pd.DataFrame(columns=LIVE_COLUMNS)
     raws = pd.DataFrame(columns=RAW_RESPONSE_COLUMNS)
@@ -219,7 +219,7 @@ def refresh(
     session: requests.Session | None = None,
     http_config: HttpConfig | None = None,
     connector_kwargs: dict[str, dict[str, Any]] | None = None,
-    additions_path: Path | None = ADDITIONS_PATH,
+    sources_path: Path | None = SOURCES_PATH,
     stream=None,
     out=None,
 ) -> RefreshReport:
@@ -228,7 +228,7 @@ def refresh(
     warehouse = Path(warehouse)
     out = out or sys.stdout
     err = stream or sys.stderr
-    plan = make_plan(catalog_path, additions_path)
+    plan = make_plan(catalog_path, sources_path)
     wanted = list(sources) if sources else sorted(plan.specs)
     unknown = [s for s in wanted if s not in CONNECTORS]
     if unknown and sources:
@@ -288,7 +288,7 @@ def refresh(
     for line in held_back:
         progress.line(line)
 
-    prev_live, prev_raws, prev_status = _read_previous(warehouse)
+    prev_live, prev_raws, prev_status = read_live_state(warehouse)
     known_ids = {s.indicator_id for specs in plan.specs.values() for s in specs}
     live = merge_live(prev_live, results, known_ids)
     all_raws = raw_responses_frame([raw for r in results for raw in r.responses])
@@ -297,25 +297,15 @@ def refresh(
     all_raws = all_raws.drop_duplicates("response_id", keep="last").reset_index(drop=True)
     status_frame = source_status(prev_status, results, live)
 
-    build_catalog = Path(catalog_path)
-    merged_path = None
-    if plan.needs_merge:
-        merged_path = warehouse.parent / f".catalog-with-additions.{os.getpid()}.toml"
-        merged_path.parent.mkdir(parents=True, exist_ok=True)
-        merged_path.write_text(plan.merged_text, encoding="utf-8")
-        build_catalog = merged_path
     failed = [r for r in results if not r.ok]
     try:
         result = build_warehouse(
-            warehouse, catalog_path=build_catalog, snapshot_dir=snapshot_dir, extra_observations=live,
+            warehouse, catalog_path=catalog_path, snapshot_dir=snapshot_dir, extra_observations=live,
             extra_tables={"raw_responses": all_raws, "source_status": status_frame},
         )
     except BuildError as exc:
         print(f"refresh: the new warehouse failed validation; {warehouse} was left as it was.\n{exc}", file=err)
         return RefreshReport(EXIT_PARTIAL, results, str(exc))
-    finally:
-        if merged_path:
-            merged_path.unlink(missing_ok=True)
 
     n_ind = live["indicator_id"].nunique()
     summary = (f"Refreshed {len(results) - len(failed)} of {len(results)} sources; warehouse {warehouse} now holds "

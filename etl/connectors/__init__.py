@@ -1,10 +1,8 @@
 """Live connectors, one module per source, behind one interface (`etl.connectors.base.Connector`).
 
-Which catalogue indicator is fed by which connector is data, not code:
-* `connector = {...}` on the indicator in `indicators/catalog.toml`, or
-* for catalogue indicators without one, `[connectors]` in `etl/connectors/catalog_additions.toml`, and
-* new indicators (full entries) and units in that additions file, until they are merged into the catalogue.
-Source options (e.g. the UN EGDI file list, Eurostat geos) are `[sources.<name>]` in the additions file.
+Which catalogue indicator is fed by which connector is data, not code: `connector = {...}` on the indicator in
+`indicators/catalog.toml`. Source options (e.g. the UN EGDI file list, Eurostat geos) are `[sources.<name>]` in
+`etl/connectors/sources.toml`.
 """
 from __future__ import annotations
 

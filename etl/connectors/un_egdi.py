@@ -10,7 +10,7 @@ Two layouts are read, with the column-name variants seen between editions (sourc
   hci,tii` (no year column; floats with binary artefacts such as 0.8116800000000001).
 
 Catalogue entry: `connector = { source = "un_egdi", field = "egdi" }` — fields egdi, rank, epart, osi, hci, tii.
-Which files to read is configuration (`[sources.un_egdi]` in etl/connectors/catalog_additions.toml).
+Which files to read is configuration (`[sources.un_egdi]` in etl/connectors/sources.toml).
 """
 from __future__ import annotations
 

@@ -17,7 +17,6 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from etl.connectors.mapping import ADDITIONS_PATH
 from etl.connectors.ssb import RateLimiter
 from etl.http import HttpConfig, make_session
 
@@ -38,12 +37,12 @@ UN_FILES = {  # served path → file in ../shared/reference-data (real UN data, 
 UN_YEARS = {"/un/egdi-2014.csv": 2014, "/un/egdi-2016.csv": 2016, "/un/egdi-2018.csv": 2018,
             "/un/EGOV_DATA_2022.csv": 2022, "/un/EGOV_DATA_2024.csv": 2024}
 
-SSB_MAPPING = (
-    'ssb_submitted_forms_online_12m = { source = "ssb", table = "11004", contents = "SendtSkjema", '
-    'filters = { Alder = "16-79" } }\n'
-    'ssb_downloaded_public_forms_12m = { source = "ssb", table = "11004", contents = "LastetNedSkjema", '
-    'filters = { Alder = "16-79" } }\n'
-)
+SSB_CONNECTORS = {  # codes of our synthetic SSB fixtures (tests/etl/fixtures/ssb), not verified SSB codes
+    "ssb_submitted_forms_online_12m":
+        '{ source = "ssb", table = "11004", contents = "SendtSkjema", filters = { Alder = "16-79" } }',
+    "ssb_downloaded_public_forms_12m":
+        '{ source = "ssb", table = "11004", contents = "LastetNedSkjema", filters = { Alder = "16-79" } }',
+}
 
 
 def shared(relative: str) -> Path:
@@ -64,17 +63,25 @@ def sha256(path: Path) -> str:
 
 
 def snapshot_dir() -> Path:
-    """The real curated snapshot, or (while data/snapshot is still empty) a one-row synthetic stand-in."""
-    return SNAPSHOT if any(SNAPSHOT.glob("*.csv")) else FIX / "snapshot"
+    """The real curated snapshot."""
+    return SNAPSHOT
 
 
-def additions_with_ssb(tmp_path: Path) -> Path:
-    """The real additions file plus SSB mappings whose codes match our synthetic SSB fixtures."""
-    text = ADDITIONS_PATH.read_text(encoding="utf-8")
-    text = re.sub(r"^\[connectors\]\n", "[connectors]\n" + SSB_MAPPING, text, count=1, flags=re.M)
-    path = tmp_path / "additions.toml"
+def catalog_with_connectors(tmp_path: Path, connectors: dict[str, str]) -> Path:
+    """A copy of the real catalogue with `connector = ...` added to the given indicators (test mappings)."""
+    text = CATALOG.read_text(encoding="utf-8")
+    for indicator_id, connector in connectors.items():
+        text, n = re.subn(rf'^id = "{re.escape(indicator_id)}"\n', f'id = "{indicator_id}"\nconnector = {connector}\n',
+                          text, count=1, flags=re.M)
+        assert n == 1, indicator_id
+    path = tmp_path / "catalog.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def catalog_with_ssb(tmp_path: Path) -> Path:
+    """The real catalogue plus SSB connectors whose codes match our synthetic SSB fixtures."""
+    return catalog_with_connectors(tmp_path, SSB_CONNECTORS)
 
 
 @pytest.fixture

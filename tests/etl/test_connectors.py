@@ -72,7 +72,7 @@ def eurostat_raw(tmp_path, fixture, conn, dataset="isoc_ciegi_ac"):
 
 
 def test_eurostat_query_pins_single_codes_only(tmp_path):
-    conn = EurostatConnector([eurostat_spec("a", ["I_IGOVANYS", "I_IUGOV12"]), eurostat_spec("b", "I_IGOV12RT")],
+    conn = EurostatConnector([eurostat_spec("a", ["I_IGOVANYS", "I_IUGOV12"]), eurostat_spec("b", "I_IUGOV1")],
                              archive=RawArchive(tmp_path / "raw"))
     params = conn.query(conn.specs)
     assert ("geo", "EU27_2020") in params and ("format", "JSON") in params and ("lang", "EN") in params
@@ -81,7 +81,7 @@ def test_eurostat_query_pins_single_codes_only(tmp_path):
 
 
 def test_eurostat_alternatives_flags_and_geo_names(tmp_path):
-    conn = EurostatConnector([eurostat_spec("a", ["I_IGOVANYS", "I_IUGOV12"]), eurostat_spec("b", "I_IGOV12RT")],
+    conn = EurostatConnector([eurostat_spec("a", ["I_IGOVANYS", "I_IUGOV12"]), eurostat_spec("b", "I_IUGOV1")],
                              archive=RawArchive(tmp_path / "raw"))
     rows = conn.parse(eurostat_raw(tmp_path, fixture_bytes("eurostat/isoc_ciegi_ac.json"), conn))
     a = rows[rows["indicator_id"] == "a"]
@@ -96,8 +96,8 @@ def test_eurostat_alternatives_flags_and_geo_names(tmp_path):
 
 
 def test_eurostat_changed_codes_and_dimension(tmp_path):
-    conn = EurostatConnector([eurostat_spec("b", "I_IGOV12RT")], archive=RawArchive(tmp_path / "raw"))
-    with pytest.raises(ConnectorError, match="changed schema, indic_is=I_IGOV12RT .* not among the response's codes"):
+    conn = EurostatConnector([eurostat_spec("b", "I_IUGOV1")], archive=RawArchive(tmp_path / "raw"))
+    with pytest.raises(ConnectorError, match="changed schema, indic_is=I_IUGOV1 .* not among the response's codes"):
         conn.parse(eurostat_raw(tmp_path, fixture_bytes("eurostat/isoc_ciegi_ac_changed_codes.json"), conn))
     odd = IndicatorSpec("c", "pct_individuals_16_74", "percent", 100.0, "Eurostat", "x",
                         {"source": "eurostat", "dataset": "isoc_ciegi_ac", "filters": {"sex": "T"}})
@@ -177,7 +177,7 @@ def test_eurostat_unusual_dimension_order_gives_same_rows(tmp_path):
     import json
 
     doc = json.loads(fixture_bytes("eurostat/isoc_ciegi_ac.json"))
-    specs = [eurostat_spec("a", ["I_IGOVANYS", "I_IUGOV12"]), eurostat_spec("b", "I_IGOV12RT")]
+    specs = [eurostat_spec("a", ["I_IGOVANYS", "I_IUGOV12"]), eurostat_spec("b", "I_IUGOV1")]
     cols = ["indicator_id", "geo", "period", "value", "flags", "note"]
 
     def rows_for(body):
@@ -194,16 +194,15 @@ def test_bad_catalogue_connector_fails_its_source_only(tmp_path, replay, fast_ht
     import io
 
     from etl.refresh import EXIT_PARTIAL, refresh
-    from tests.etl.conftest import ADDITIONS_PATH, CATALOG, snapshot_dir
+    from tests.etl.conftest import catalog_with_connectors, snapshot_dir
 
     shared("reference-data/un-egdi/EGOV_DATA_2022.csv")
-    additions = tmp_path / "additions.toml"  # a Eurostat mapping without a dataset
-    additions.write_text(ADDITIONS_PATH.read_text().replace(
-        "[connectors]\n", '[connectors]\neurostat_egov_downloaded_forms_12m = { source = "eurostat", filters = {} }\n', 1))
+    catalog = catalog_with_connectors(  # a Eurostat mapping without a dataset
+        tmp_path, {"eurostat_egov_downloaded_forms_12m": '{ source = "eurostat", filters = {} }'})
     replay.install_defaults()
     err = io.StringIO()
-    report = refresh(tmp_path / "w.duckdb", catalog_path=CATALOG, snapshot_dir=snapshot_dir(), http_config=fast_http,
-                     connector_kwargs=replay.connector_kwargs(), additions_path=additions, stream=err, out=io.StringIO())
+    report = refresh(tmp_path / "w.duckdb", catalog_path=catalog, snapshot_dir=snapshot_dir(), http_config=fast_http,
+                     connector_kwargs=replay.connector_kwargs(), stream=err, out=io.StringIO())
     assert report.exit_code == EXIT_PARTIAL
     assert "eurostat: FAILED (schema) indicator eurostat_egov_downloaded_forms_12m: connector has no 'dataset'" in err.getvalue()
     assert "un_egdi: ok" in err.getvalue()

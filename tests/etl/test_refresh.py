@@ -10,7 +10,7 @@ import pytest
 
 from etl.build import build_warehouse
 from etl.refresh import EXIT_OFFLINE, EXIT_OK, EXIT_PARTIAL, refresh
-from tests.etl.conftest import ADDITIONS_PATH, CATALOG, additions_with_ssb, fixture_bytes, json_response, sha256, shared, snapshot_dir
+from tests.etl.conftest import CATALOG, catalog_with_connectors, catalog_with_ssb, fixture_bytes, json_response, sha256, shared, snapshot_dir
 
 
 def q(path: Path, sql: str):
@@ -29,16 +29,15 @@ def world(tmp_path, replay, fast_http):
     shared("reference-data/un-egdi/EGOV_DATA_2022.csv")
     warehouse = tmp_path / "data" / "warehouse.duckdb"
     warehouse.parent.mkdir()
-    build_warehouse(warehouse, catalog_path=CATALOG, snapshot_dir=snapshot_dir())
-    additions = additions_with_ssb(tmp_path)
+    build_warehouse(warehouse, catalog_path=catalog_with_ssb(warehouse.parent), snapshot_dir=snapshot_dir())
+    catalog = catalog_with_ssb(tmp_path)
 
     def run(sources=None, install=True):
         if install:
             replay.install_defaults()
         err, out = io.StringIO(), io.StringIO()
-        report = refresh(warehouse, catalog_path=CATALOG, snapshot_dir=snapshot_dir(), sources=sources,
-                         http_config=fast_http, connector_kwargs=replay.connector_kwargs(),
-                         additions_path=additions, stream=err, out=out)
+        report = refresh(warehouse, catalog_path=catalog, snapshot_dir=snapshot_dir(), sources=sources,
+                         http_config=fast_http, connector_kwargs=replay.connector_kwargs(), stream=err, out=out)
         replay.server.clear()
         return report, err.getvalue(), out.getvalue()
 
@@ -78,9 +77,9 @@ def test_happy_path_loads_12_plus_indicators_with_lineage(world):
     assert "I_IUGOV12" in notes["2021"] and "I_IGOVANYS" in notes["2023"]
     assert q(warehouse, "SELECT flags FROM observations WHERE origin_kind='live' AND geo='NO' AND period='2022' "
                         "AND indicator_id='eurostat_egov_interaction_12m'") == [("break_in_series",)]
-    # the flagged cell without a value (SE 2024 forms) produced no observation
+    # the flagged cell without a value (SE 2024, website or app) produced no live observation
     assert q(warehouse, "SELECT count(*) FROM observations WHERE origin_kind='live' AND geo='SE' AND period='2024' "
-                        "AND indicator_id='eurostat_egov_submitted_forms_12m'") == [(0,)]
+                        "AND indicator_id='eurostat_egov_used_public_website_or_app_12m'") == [(0,)]
     # curated rows are still there
     assert q(warehouse, "SELECT count(*) FROM observations WHERE origin_kind='curated'")[0][0] > 0
 
@@ -133,7 +132,7 @@ def _ssb_changed(s):
 
 
 def _dn_changed(s):
-    s.expect_request("/dn/search/dataservices", method="POST").respond_with_data(
+    s.expect_request("/dn/search/datasets", method="POST").respond_with_data(
         fixture_bytes("datanorge/search_changed.json"), content_type="application/json")
 
 
@@ -184,9 +183,8 @@ def test_timeout_keeps_last_good_data(world, replay, blackhole, fast_http):
     kwargs = replay.connector_kwargs()
     kwargs["ssb"]["base_url"] = blackhole
     err = io.StringIO()
-    report = refresh(warehouse, catalog_path=CATALOG, snapshot_dir=snapshot_dir(), http_config=fast_http,
-                     connector_kwargs=kwargs, additions_path=additions_with_ssb(warehouse.parent), stream=err,
-                     out=io.StringIO())
+    report = refresh(warehouse, catalog_path=catalog_with_ssb(warehouse.parent), snapshot_dir=snapshot_dir(),
+                     http_config=fast_http, connector_kwargs=kwargs, stream=err, out=io.StringIO())
     assert report.exit_code == EXIT_PARTIAL
     assert "ssb: FAILED (timeout)" in err.getvalue()
     assert live_rows(warehouse, "ssb") == before
@@ -197,8 +195,8 @@ def test_offline_one_line_and_byte_identical_warehouse(world, closed_port, fast_
     digest, mtime = sha256(warehouse), warehouse.stat().st_mtime_ns
     kwargs = {name: {"base_url": closed_port} for name in ("eurostat", "ssb", "datanorge", "un_egdi")}
     err = io.StringIO()
-    report = refresh(warehouse, catalog_path=CATALOG, snapshot_dir=snapshot_dir(), http_config=fast_http,
-                     connector_kwargs=kwargs, additions_path=additions_with_ssb(tmp_path), stream=err, out=io.StringIO())
+    report = refresh(warehouse, catalog_path=catalog_with_ssb(tmp_path), snapshot_dir=snapshot_dir(), http_config=fast_http,
+                     connector_kwargs=kwargs, stream=err, out=io.StringIO())
     assert report.exit_code == EXIT_OFFLINE
     lines = err.getvalue().strip().splitlines()
     assert len(lines) == 1 and "offline" in lines[0] and "left exactly as it was" in lines[0]
@@ -210,20 +208,25 @@ def test_first_refresh_failure_without_previous_live_data(tmp_path, replay, fast
     """No earlier live rows to keep: the failing source simply contributes nothing; others still load."""
     shared("reference-data/un-egdi/EGOV_DATA_2022.csv")
     warehouse = tmp_path / "warehouse.duckdb"
-    build_warehouse(warehouse, catalog_path=CATALOG, snapshot_dir=snapshot_dir())
+    build_warehouse(warehouse, catalog_path=catalog_with_ssb(tmp_path), snapshot_dir=snapshot_dir())
     _eurostat_500(replay.server)
     replay.install_defaults()
     err = io.StringIO()
     report = refresh(warehouse, catalog_path=CATALOG, snapshot_dir=snapshot_dir(), http_config=fast_http,
-                     connector_kwargs=replay.connector_kwargs(), additions_path=additions_with_ssb(tmp_path),
-                     stream=err, out=io.StringIO())
+                     connector_kwargs=replay.connector_kwargs(), stream=err, out=io.StringIO())
     assert report.exit_code == EXIT_PARTIAL and "eurostat: FAILED (http)" in err.getvalue()
     assert live_rows(warehouse, "eurostat") == []
     assert live_rows(warehouse, "un_egdi")
 
 
+def catalogue_connector_count() -> int:
+    from etl.connectors.mapping import plan
+
+    return sum(len(specs) for specs in plan(CATALOG).specs.values())
+
+
 def test_python_m_etl_refresh_subprocess(tmp_path, httpserver):
-    """`python -m etl refresh` end to end, base URLs injected through the environment, default additions."""
+    """`python -m etl refresh` end to end, base URLs injected through the environment, the real catalogue."""
     import os
     import subprocess
     import sys
@@ -248,7 +251,7 @@ def test_python_m_etl_refresh_subprocess(tmp_path, httpserver):
     assert sorted(l.split(":")[0] for l in result_lines) == ["datanorge", "eurostat", "un_egdi"]
     assert "live observations for" in proc.stdout
     n = q(warehouse, "SELECT count(DISTINCT indicator_id) FROM observations WHERE origin_kind = 'live'")[0][0]
-    assert n >= 12
+    assert n == catalogue_connector_count() == 11  # every catalogue indicator with a connector (SSB's await codes)
     assert (warehouse.parent / "raw" / "index.jsonl").exists()
     # a second run with a single source: the others' live rows are carried over
     proc = subprocess.run(cmd + ["--source", "datanorge"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
@@ -258,11 +261,11 @@ def test_python_m_etl_refresh_subprocess(tmp_path, httpserver):
 
 def test_429_then_success_during_refresh(world, replay):
     warehouse, run = world
-    replay.server.expect_oneshot_request("/dn/search/dataservices", method="POST").respond_with_response(
+    replay.server.expect_oneshot_request("/dn/search/datasets", method="POST").respond_with_response(
         json_response(fixture_bytes("ssb/problem_429.json"), 429, {"Retry-After": "1"}, "application/problem+json"))
     report, err, _ = run()
     assert report.exit_code == EXIT_OK, err
-    assert q(warehouse, "SELECT count(*) FROM observations WHERE indicator_id = 'data_norge_data_services_registered'"
+    assert q(warehouse, "SELECT count(*) FROM observations WHERE indicator_id = 'data_norge_datasets_registered'"
                         " AND origin_kind = 'live'") == [(1,)]
     assert q(warehouse, "SELECT count(*) FROM raw_responses WHERE http_status = 429") == [(0,)]  # retried inside urllib3
 
@@ -284,18 +287,28 @@ def test_build_failure_leaves_warehouse_untouched(world, monkeypatch):
 
 def test_unknown_connector_in_catalogue_is_skipped_not_fatal(tmp_path, replay, fast_http):
     shared("reference-data/un-egdi/EGOV_DATA_2022.csv")
-    additions = tmp_path / "additions.toml"
-    additions.write_text(ADDITIONS_PATH.read_text().replace(
-        "[connectors]\n", '[connectors]\negovbench_overall = { source = "egovbench_api" }\n', 1))
+    catalog = catalog_with_connectors(tmp_path, {"egovbench_overall": '{ source = "egovbench_api" }'})
     warehouse = tmp_path / "warehouse.duckdb"
     replay.install_defaults()
     err = io.StringIO()
-    report = refresh(warehouse, catalog_path=CATALOG, snapshot_dir=snapshot_dir(), http_config=fast_http,
-                     connector_kwargs=replay.connector_kwargs(), additions_path=additions, stream=err, out=io.StringIO())
+    report = refresh(warehouse, catalog_path=catalog, snapshot_dir=snapshot_dir(), http_config=fast_http,
+                     connector_kwargs=replay.connector_kwargs(), stream=err, out=io.StringIO())
     assert report.exit_code == EXIT_OK, err.getvalue()
     assert "no connector 'egovbench_api' (catalogue indicators egovbench_overall); skipped" in err.getvalue()
-    assert report.live_indicators >= 12
+    assert report.live_indicators == catalogue_connector_count()
     # asking for it explicitly is a usage error
-    report = refresh(warehouse, catalog_path=CATALOG, snapshot_dir=snapshot_dir(), sources=["egovbench_api"],
-                     additions_path=additions, stream=io.StringIO(), out=io.StringIO())
+    report = refresh(warehouse, catalog_path=catalog, snapshot_dir=snapshot_dir(), sources=["egovbench_api"],
+                     stream=io.StringIO(), out=io.StringIO())
     assert report.exit_code == 2
+
+
+def test_a_rebuild_from_the_snapshot_keeps_the_live_rows(world):
+    from etl.build import cli_build
+
+    warehouse, run = world
+    assert run()[0].exit_code == EXIT_OK
+    live = q(warehouse, "SELECT indicator_id, geo, period, value, origin FROM observations WHERE origin_kind='live' ORDER BY ALL")
+    status = q(warehouse, "SELECT source, row_count FROM source_status ORDER BY source")
+    assert cli_build(warehouse, catalog_path=CATALOG, snapshot_dir=snapshot_dir()) == 0
+    assert q(warehouse, "SELECT indicator_id, geo, period, value, origin FROM observations WHERE origin_kind='live' ORDER BY ALL") == live
+    assert q(warehouse, "SELECT source, row_count FROM source_status ORDER BY source") == status
