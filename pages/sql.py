@@ -7,7 +7,7 @@ from ui import data
 from ui.downloads import download_buttons
 from ui.explore import ROW_LIMIT, TIME_LIMIT_SECONDS, SqlRefused, SqlTimeout, run_with_timeout, schema
 from ui.i18n import format_number, t
-from ui.page import current_lang
+from ui.page import current_lang, is_public
 
 EXAMPLE = """SELECT indicator_id, geo, period, value
 FROM observations
@@ -15,6 +15,8 @@ WHERE is_preferred AND breakdown = '' AND geo = 'NO'
 ORDER BY indicator_id, year"""
 
 lang = current_lang()
+if is_public():  # never registered in public mode; this guards the file itself too
+    st.stop()
 st.title(t("sql_title", lang))
 st.write(t("sql_intro", lang, rows=format_number(ROW_LIMIT, lang), seconds=format_number(TIME_LIMIT_SECONDS, lang)))
 

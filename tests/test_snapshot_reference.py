@@ -146,20 +146,22 @@ def test_targets_are_only_the_eu_reference_targets(catalog):
         assert "ikke bundet" in target["note_nb"] and "not bound" in target["note_en"]
 
 
-def test_connectors_have_the_agreed_shapes(indicators):
+def test_connectors_have_the_shapes_their_connector_reads(indicators):
+    from etl.connectors import CONNECTORS
+
     un_fields = {"egdi", "rank", "epart", "osi", "hci", "tii"}
     for ind in indicators.values():
         connector = ind.get("connector")
         if connector is None:
             continue
+        assert connector["source"] in CONNECTORS, ind["id"]
         if connector["source"] == "un_egdi":
             assert connector["field"] in un_fields
         elif connector["source"] == "eurostat":
-            assert connector["dataset"] == "isoc_sk_dskl_i21"
-            assert connector["filters"]["indic_is"] in ("I_DSK2_BAB", "I_DSK2_AB")
-            assert connector["filters"]["unit"] == "PC_IND" and connector["filters"]["ind_type"] == "IND_TOTAL"
-        else:
-            assert connector == {"source": "datanorge", "query": "datasets"}
+            assert connector["dataset"] and connector["filters"]["unit"] == "PC_IND", ind["id"]
+            assert connector["filters"]["indic_is"], ind["id"]
+        elif connector["source"] == "datanorge":
+            assert connector["query"] in ("datasets", "dataservices", "open_datasets")
     assert indicators["egdi_value"]["connector"] == {"source": "un_egdi", "field": "egdi"}
 
 

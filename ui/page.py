@@ -5,9 +5,23 @@ from __future__ import annotations
 import os
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from ui import data
 from ui.i18n import DEFAULT_LANG, LANGS, t
+
+
+def _through_app_only() -> None:
+    """Every page runs through app.py's st.navigation (language, sidebar, public-mode page list).
+
+    A fresh Streamlit server that sees a folder named pages/ beside app.py assumes the old file-based multipage
+    mode until app.py has called st.navigation once; if the first visitor opens a page URL such as /goal, the page
+    file would run on its own, without app.py (and, in public mode, pages that app.py leaves out would be
+    reachable). Leave that mode and rerun, so app.py runs and resolves the same URL.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def is_public() -> bool:
@@ -15,6 +29,7 @@ def is_public() -> bool:
 
 
 def current_lang() -> str:
+    _through_app_only()
     value = st.query_params.get("lang", DEFAULT_LANG)
     return value if value in LANGS else DEFAULT_LANG
 
