@@ -5,7 +5,7 @@ from ui import data, nav
 from ui.i18n import t
 from ui.page import current_lang
 from ui.state import choose
-from ui.score_views import goal_explanation, goal_score_block
+from ui.score_views import goal_explanation, goal_score_block, neighbour_scores
 from ui.views import goal_indicator_table
 
 lang = current_lang()
@@ -26,3 +26,4 @@ st.page_link(nav.REPORT, label=t("nav_report", lang), icon="🖨️", query_para
 
 st.subheader(t("goal_indicators", lang))
 st.markdown(goal_indicator_table(goal_id, lang, detailed=True))
+neighbour_scores(goal_id, lang)

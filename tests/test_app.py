@@ -91,6 +91,8 @@ def test_goal_page_shows_score_label_and_explanation_matching_the_scoring_module
     assert f"Score {expected.score:.2f} of 3 – " in text and label in text
     assert f"weighted mean of {expected.n_indicators} indicator scores" in text
     assert "Base " in text and "annual growth" in text
+    sweden = scoring.score_goal(obs, indicators, "G1", geo="SE")
+    assert f"| Sweden | {sweden.score:.2f} |" in text
 
 
 def test_overview_shows_six_goals_with_real_values(app):

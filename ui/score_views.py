@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui import data, nav, scores
 from ui.charts import line_chart
-from ui.i18n import format_number, t
+from ui.i18n import format_number, geo_name, t
 from ui.tables import markdown_table
 
 
@@ -69,3 +69,19 @@ def goal_explanation(goal_id: str, lang: str) -> None:
             st.markdown("\n".join(f"- {line}" for line in scores.explain_indicator_text(item, ind["unit_kind"], lang)))
         st.caption(t("score_disclaimer", lang))
         st.page_link(nav.METHOD, label=t("method_link", lang), query_params={"lang": lang})
+
+
+def neighbour_scores(goal_id: str, lang: str) -> None:
+    """The same goal scored for Norway and its neighbours on the same rules (each against the other four)."""
+    rows = []
+    for geo in ("NO", "SE", "DK", "FI"):
+        goal = scores.goal_scores(geo).set_index("goal_id").loc[goal_id]
+        rows.append({
+            t("col_geo", lang): geo_name(geo, lang),
+            t("col_score", lang): scores.score_text(goal["score"], lang),
+            t("col_label", lang): scores.label_text(goal["label"], lang),
+            t("col_n_indicators", lang): str(int(goal["n_indicators"])),
+        })
+    st.subheader(t("neighbour_scores", lang))
+    st.caption(t("neighbour_scores_note", lang))
+    st.markdown(markdown_table(pd.DataFrame(rows)))

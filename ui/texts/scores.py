@@ -69,6 +69,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Indicator score = mean of development score {development} and level score {level} = {score}.",
     },
     "explain_warnings": {"nb": "Merknader: {warnings}", "en": "Notes: {warnings}"},
+    "neighbour_scores": {"nb": "Samme mål for nabolandene", "en": "The same goal for the neighbouring countries"},
+    "neighbour_scores_note": {
+        "nb": "Samme regler: hvert land sammenlignes med de tre andre og EU27. Færre indikatorer har tall for nabolandene.",
+        "en": "Same rules: each country is compared with the other three and EU27. Fewer indicators have figures for the neighbours.",
+    },
     "method_link": {"nb": "Les hele metoden", "en": "Read the full method"},
     "nav_method": {"nb": "Metode", "en": "Method"},
     "nav_report": {"nb": "Rapport (utskrift)", "en": "Report (print)"},
