@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -48,3 +49,21 @@ def small_snapshot(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return folder
+
+
+@pytest.fixture(scope="session")
+def real_warehouse(tmp_path_factory) -> Path:
+    """The warehouse built once per test session from the real catalogue and snapshot."""
+    from etl.build import build_warehouse
+
+    target = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", snapshot_dir=ROOT / "data" / "snapshot")
+    return target
+
+
+def page_text(at: AppTest) -> str:
+    """Everything a rendered page says in text elements (markdown, captions, messages, headings, metrics)."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
+    parts += [i.value for i in at.info] + [e.value for e in at.error] + [h.value for h in at.header]
+    parts += [s.value for s in at.subheader] + [f"{m.value} {m.label}" for m in at.metric]
+    return "\n".join(parts)

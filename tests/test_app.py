@@ -4,17 +4,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl.build import build_warehouse
-from tests.conftest import ROOT
+from tests.conftest import ROOT, page_text
 
 APP = str(ROOT / "app.py")
-
-
-@pytest.fixture(scope="session")
-def real_warehouse(tmp_path_factory):
-    target = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
-    build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", snapshot_dir=ROOT / "data" / "snapshot")
-    return target
 
 
 @pytest.fixture
@@ -30,13 +22,6 @@ def app(real_warehouse, monkeypatch):
         return at
 
     return run
-
-
-def _text(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
-    parts += [i.value for i in at.info] + [h.value for h in at.header] + [s.value for s in at.subheader]
-    parts += [str(m.value) + " " + m.label for m in at.metric]
-    return "\n".join(parts)
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
@@ -58,7 +43,7 @@ def _open(app, page: str, **params) -> AppTest:
 @pytest.mark.parametrize("lang, heading", [("nb", "Utviklingsstatus"), ("en", "Trend status")])
 def test_method_page_exists_in_both_languages(app, lang, heading):
     at = _open(app, "pages/method.py", lang=lang)
-    text = _text(at)
+    text = page_text(at)
     assert heading in text and ("0.95" in text or "0,95" in text)
     assert ("ikke Digdirs" in text) if lang == "nb" else ("not Digdir's" in text)
 
@@ -66,7 +51,7 @@ def test_method_page_exists_in_both_languages(app, lang, heading):
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_goal_report_prints_score_history_and_indicators(app, lang):
     at = _open(app, "pages/report.py", lang=lang, goal="G4")
-    text = _text(at)
+    text = page_text(at)
     assert "@media print" in " ".join(h.proto.body for h in at.get("html"))
     assert ("Poengsum" if lang == "nb" else "Score") in text
     assert "indicator?indicator=data_norge_datasets_registered" in text
@@ -86,7 +71,7 @@ def test_goal_page_shows_score_label_and_explanation_matching_the_scoring_module
         indicators = con.execute("SELECT * FROM indicators").df()
     expected = scoring.score_goal(obs, indicators, "G1")
     at = app(lang="en", goal="G1")
-    text = _text(at)
+    text = page_text(at)
     label = {"god": "good", "middels": "medium", "mindre god": "less good"}[expected.label]
     assert f"Score {expected.score:.2f} of 3 – " in text and label in text
     assert f"weighted mean of {expected.n_indicators} indicator scores" in text
@@ -99,7 +84,7 @@ def test_overview_shows_six_goals_with_real_values(app):
     at = app(lang="en")
     headers = [h.value for h in at.header]
     assert len(headers) == 6 and headers[0].startswith("Goal 1")
-    text = _text(at)
+    text = page_text(at)
     assert "indicator?indicator=egdi_value&lang=en" in text
 
 
@@ -126,3 +111,13 @@ def test_bogus_indicator_gives_a_friendly_message(app):
 def test_bogus_language_falls_back_to_bokmal_with_a_message(app):
     at = app(lang="xx")
     assert "lang=nb" in at.warning[0].value
+
+
+def test_every_page_url_is_its_file_stem():
+    # Streamlit's file-based mode (used until app.py has run once) names a page after its file; the same page in
+    # app.py's navigation must have the same name, or a first visit lands on the overview instead.
+    from pathlib import Path
+
+    from ui import nav
+
+    assert all(spec.url_path == Path(spec.path).stem for spec in nav.PAGES)

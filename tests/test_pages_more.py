@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 from etl.build import build_warehouse
-from tests.conftest import ROOT
+from tests.conftest import ROOT, page_text
 from ui import nav
 from ui.i18n import format_value
 from ui.explore import (ROW_LIMIT, ExplorerState, SqlRefused, SqlTimeout, bundle_zip, check_sql, data_dictionary,
@@ -32,10 +32,8 @@ PAGES = {
 
 
 @pytest.fixture(scope="session")
-def warehouse(tmp_path_factory):
-    target = tmp_path_factory.mktemp("pages_more") / "warehouse.duckdb"
-    build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", snapshot_dir=ROOT / "data" / "snapshot")
-    return target
+def warehouse(real_warehouse):
+    return real_warehouse
 
 
 @pytest.fixture(scope="session")
@@ -105,13 +103,6 @@ def page(warehouse, monkeypatch):
     return open_page
 
 
-def text_of(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
-    parts += [i.value for i in at.info] + [e.value for e in at.error] + [h.value for h in at.header]
-    parts += [s.value for s in at.subheader]
-    return "\n".join(parts)
-
-
 def explorer_table(at: AppTest) -> pd.DataFrame:
     return at.dataframe[0].value.reset_index(drop=True)
 
@@ -145,7 +136,7 @@ def test_every_page_renders_in_both_languages_and_modes(page, monkeypatch, con, 
         return
     at = page(name, lang=lang)
     assert at.title and at.title[0].value
-    text = text_of(at)
+    text = page_text(at)
     assert EXPECTED[name][lang] in text
     if name == "explorer":
         assert len(explorer_table(at)) > 0
@@ -369,7 +360,7 @@ def test_sql_page_refuses_copy_with_a_friendly_message(page):
 
 def test_compare_shows_norways_ranks_with_a_reversed_axis_and_peer_values(page, con):
     at = page("compare", lang="en")
-    text = text_of(at)
+    text = page_text(at)
     ranks = con.execute("""SELECT indicator_id, arg_max(value, year) FROM observations WHERE geo = 'NO' AND is_preferred
                            AND breakdown = '' AND indicator_id IN ('egdi_rank', 'egovbench_rank', 'oecd_dgi_rank')
                            GROUP BY 1""").fetchall()
@@ -381,12 +372,12 @@ def test_compare_shows_norways_ranks_with_a_reversed_axis_and_peer_values(page, 
     at = page("compare", lang="nb", indicator="egdi_value")
     (value,), = con.execute("SELECT value FROM observations WHERE indicator_id = 'egdi_value' AND geo = 'SE' "
                             "AND period = '2022' AND is_preferred").fetchall()
-    assert format_value(value, "index", "nb") in text_of(at)
+    assert format_value(value, "index", "nb") in page_text(at)
 
 
 def test_life_events_link_indicators_and_say_no_indicator_yet(page, con):
     at = page("life_events", lang="en")
-    text = text_of(at)
+    text = page_text(at)
     events = con.execute("SELECT life_event_id FROM life_events").fetchall()
     linked = con.execute("SELECT indicator_id, life_events FROM indicators WHERE life_events <> ''").fetchall()
     with_indicator = {e for _, ids in linked for e in ids.split(";")}

@@ -13,7 +13,7 @@ REPORT = "pages/report.py"
 @dataclass(frozen=True)
 class PageSpec:
     path: str
-    url_path: str
+    url_path: str       # the file's stem: Streamlit identifies a page by it (see ui/page.py, _through_app_only)
     title_key: str      # a text key in ui/texts
     section: str        # "main" or "more"
     public: bool = True  # shown in the public read-only mode (MONITOR_MODE=public)
@@ -26,7 +26,7 @@ PAGES: list[PageSpec] = [
     PageSpec(INDICATOR, "indicator", "nav_indicator", "main"),
     PageSpec("pages/explorer.py", "explorer", "nav_explorer", "more"),
     PageSpec("pages/compare.py", "compare", "nav_compare", "more"),
-    PageSpec("pages/life_events.py", "life-events", "nav_life_events", "more"),
+    PageSpec("pages/life_events.py", "life_events", "nav_life_events", "more"),
     PageSpec("pages/sources.py", "sources", "nav_sources", "more"),
     PageSpec("pages/about.py", "about", "nav_about", "more"),
     PageSpec("pages/sql.py", "sql", "nav_sql", "more", public=False),

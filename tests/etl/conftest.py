@@ -19,11 +19,11 @@ from werkzeug import Response
 
 from etl.connectors.ssb import RateLimiter
 from etl.http import HttpConfig, make_session
+from tests.conftest import SHARED, shared_file
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 FIX = HERE / "fixtures"
-SHARED = Path(os.environ.get("MONITOR_SHARED") or (ROOT / ".." / "shared")).resolve()
 CATALOG = ROOT / "indicators" / "catalog.toml"
 SNAPSHOT = ROOT / "data" / "snapshot"
 
@@ -45,13 +45,7 @@ SSB_CONNECTORS = {  # codes of our synthetic SSB fixtures (tests/etl/fixtures/ss
 }
 
 
-def shared(relative: str) -> Path:
-    path = SHARED / relative
-    if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{path} is missing (CI=true: ../shared must be present)")
-        pytest.skip(f"{path} not available (../shared absent)")
-    return path
+shared = shared_file  # from tests.conftest: skip without ../shared, fail under CI=true
 
 
 def fixture_bytes(relative: str) -> bytes:
