@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from etl.build import build_warehouse
 from tests.conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -44,10 +43,8 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def browser_warehouse(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
-    build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", snapshot_dir=ROOT / "data" / "snapshot")
-    return target
+def browser_warehouse(real_warehouse) -> Path:
+    return real_warehouse
 
 
 def _serve(warehouse: Path, public: bool):
