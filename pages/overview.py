@@ -5,13 +5,15 @@ from ui import data, nav
 from ui.i18n import t
 from ui.page import current_lang
 from ui.changes import what_changed
-from ui.score_views import goal_score_block
+from ui.score_views import goal_score_block, goals_at_a_glance
 from ui.views import goal_indicator_table
 
 lang = current_lang()
 st.title(t("overview_title", lang))
 st.write(t("overview_intro", lang))
 st.caption(t("score_disclaimer", lang) + (" " + t("our_translation", lang) if lang == "en" else ""))
+st.subheader(t("at_a_glance", lang))
+st.markdown(goals_at_a_glance(lang))
 what_changed(lang)
 
 for goal in data.goals().itertuples():

@@ -86,6 +86,7 @@ def test_overview_shows_six_goals_with_real_values(app):
     assert len(headers) == 6 and headers[0].startswith("Goal 1")
     text = page_text(at)
     assert "indicator?indicator=egdi_value&lang=en" in text
+    assert "| [Goal 6: Benefits realisation](goal?goal=G6&lang=en) |" in text
 
 
 def test_indicator_page_shows_the_published_egdi_2022_value(app):

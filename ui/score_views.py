@@ -85,3 +85,25 @@ def neighbour_scores(goal_id: str, lang: str) -> None:
     st.subheader(t("neighbour_scores", lang))
     st.caption(t("neighbour_scores_note", lang))
     st.markdown(markdown_table(pd.DataFrame(rows)))
+
+
+def goals_at_a_glance(lang: str) -> str:
+    """One row per goal: score, rating, and the score with data up to 2019 — the leaders' one screen."""
+    goals = data.goals()
+    current = scores.goal_scores("NO").set_index("goal_id")
+    history = scores.goal_history("NO")
+    rows = []
+    for goal in goals.itertuples():
+        past = history[(history["goal_id"] == goal.goal_id) & history["score"].notna()]
+        first = past.iloc[0] if len(past) else None
+        now = current.loc[goal.goal_id]
+        rows.append({
+            t("col_goal", lang): f"{t('goal_n', lang, n=goal.number)}: {getattr(goal, f'short_{lang}')}",
+            "url": f"goal?goal={goal.goal_id}&lang={lang}",
+            t("col_score", lang): scores.score_text(now["score"], lang),
+            t("col_label", lang): scores.label_text(now["label"], lang),
+            t("col_first_score", lang): "–" if first is None else
+                f"{scores.score_text(first['score'], lang)} ({int(first['as_of'])})",
+            t("col_n_indicators", lang): str(int(now["n_indicators"])),
+        })
+    return markdown_table(pd.DataFrame(rows), links={t("col_goal", lang): "url"})

@@ -26,6 +26,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_as_of": {"nb": "Data til og med", "en": "Data up to"},
     "col_label": {"nb": "Vurdering", "en": "Rating"},
     "col_n_indicators": {"nb": "Indikatorer med poeng", "en": "Indicators scored"},
+    "col_first_score": {"nb": "Poengsum første år", "en": "Score in the first year"},
+    "at_a_glance": {"nb": "Målene på ett blikk", "en": "The goals at a glance"},
     "col_development": {"nb": "Utviklingspoeng", "en": "Development score"},
     "col_level": {"nb": "Nivåpoeng", "en": "Level score"},
     "col_weight": {"nb": "Vekt", "en": "Weight"},
