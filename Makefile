@@ -19,6 +19,7 @@ run: setup warehouse
 
 # One command: set up and run every test (browser tests use Debian's chromium, installed here when missing).
 test: setup browser
+	$(PY) -m ruff check --quiet .
 	$(PY) -m pytest -q
 
 browser:

@@ -7,7 +7,7 @@ from ui import data
 from ui.charts import line_chart, ordered_geos
 from ui.downloads import download_buttons
 from ui.explore import (MAX_GEOS, MAX_INDICATORS, VIEW_COLUMNS, ExplorerState, bundle_zip, index_to_base,
-                        parse_state, select_observations, series_key)
+                        parse_state, select_observations)
 from ui.i18n import flag_names, format_number, format_value, geo_name, t
 from ui.page import current_lang
 from ui.tables import markdown_table
@@ -33,7 +33,6 @@ state, problems = parse_state(params, indicators=list(catalog.index), geos=all_g
 for problem in problems:
     st.warning(t(f"explorer_problem_{problem.kind}", lang, param=problem.param, value=problem.value))
 
-url_has_state = any(k in params for k in ("indicators", "geo"))
 if not state.indicators and "indicators" not in params:
     state.indicators = [i for i in DEFAULT_INDICATORS if i in with_data] or with_data[:1]
 if not state.geos and "geo" not in params:

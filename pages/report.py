@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from ui import data, scores
+from ui import data
 from ui.i18n import t
 from ui.page import current_lang
 from ui.score_views import goal_score_block, history_table, goal_history_frame

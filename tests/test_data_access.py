@@ -7,7 +7,6 @@ import duckdb
 import pytest
 
 from etl.build import build_warehouse
-from tests.conftest import ROOT
 from ui import data
 
 

@@ -1,5 +1,4 @@
 import re
-from pathlib import Path
 
 from tests.conftest import ROOT
 from ui.i18n import LANGS, TEXTS, format_change, format_number, format_value, t

@@ -8,11 +8,9 @@ import csv
 import hashlib
 import importlib.util
 import math
-import os
 import re
 import tomllib
 from collections import Counter
-from pathlib import Path
 
 import pandas as pd
 import pytest

@@ -21,7 +21,6 @@ import time
 from collections import deque
 from typing import Any, Callable
 
-import numpy as np
 import pandas as pd
 import requests
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import socket
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from werkzeug import Response
 
 from etl.connectors.ssb import RateLimiter
 from etl.http import HttpConfig, make_session
-from tests.conftest import SHARED, shared_file
+from tests.conftest import shared_file
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
