@@ -47,8 +47,8 @@ def goal_score_block(goal_id: str, lang: str, *, chart: bool = True) -> None:
         fig.add_hrect(y0=1, y1=1.75, opacity=0.08, line_width=0, fillcolor="#D55E00")
         fig.update_layout(height=300, showlegend=False)
         st.plotly_chart(fig, config={"displaylogo": False}, key=f"history_{goal_id}")
-    with st.expander(t("score_history_title", lang)):
-        st.markdown(history_table(history, lang))
+        with st.expander(t("score_history_title", lang)):
+            st.markdown(history_table(history, lang))
     movers = scores.movers(goal_id, lang)
     if movers:
         st.markdown(f"**{t('movers', lang)}:** " + "; ".join(
