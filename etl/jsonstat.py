@@ -137,29 +137,36 @@ def _values(value: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(value, list):
         if len(value) != n:
             raise JsonStatError(f"dense 'value' has {len(value)} cells but the sizes multiply to {n}")
-        try:
-            arr = np.array(value, dtype=float)  # None -> nan
-        except (TypeError, ValueError):
-            arr = pd.to_numeric(pd.Series(value, dtype=object), errors="coerce").to_numpy(dtype=float)
+        arr = _as_floats(value)
         idx = np.flatnonzero(~np.isnan(arr))
         return idx.astype(np.int64), arr[idx]
     if isinstance(value, dict):
         if not value:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=float)
-        try:
-            idx = np.array(list(value.keys())).astype(np.int64)
-        except ValueError as exc:
-            raise JsonStatError(f"sparse 'value' has a non-integer key: {exc}") from None
-        raw = list(value.values())
-        try:
-            arr = np.array(raw, dtype=float)
-        except (TypeError, ValueError):
-            arr = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype=float)
-        if idx.size and (idx.min() < 0 or idx.max() >= n):
-            raise JsonStatError(f"sparse 'value' has an index outside 0..{n - 1}")
+        idx = _sparse_indices(value, n, "sparse 'value'")
+        arr = _as_floats(list(value.values()))
         keep = ~np.isnan(arr)
         return idx[keep], arr[keep]
     raise JsonStatError("'value' must be a list or an object")
+
+
+def _as_floats(values: list) -> np.ndarray:
+    """Cell values as floats; None and non-numeric entries become NaN."""
+    try:
+        return np.array(values, dtype=float)
+    except (TypeError, ValueError):
+        return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
+
+
+def _sparse_indices(mapping: dict, n: int, what: str) -> np.ndarray:
+    """The flat indices of a sparse object (string keys), checked to lie within the cube."""
+    try:
+        idx = np.array(list(mapping.keys())).astype(np.int64)
+    except ValueError as exc:
+        raise JsonStatError(f"{what} has a non-integer key: {exc}") from None
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        raise JsonStatError(f"{what} has an index outside 0..{n - 1}")
+    return idx
 
 
 def _statuses(status: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -183,12 +190,7 @@ def _statuses(status: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(status, dict):
         if not status:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
-        try:
-            idx = np.array(list(status.keys())).astype(np.int64)
-        except ValueError as exc:
-            raise JsonStatError(f"'status' object has a non-integer key: {exc}") from None
-        if idx.min() < 0 or idx.max() >= n:
-            raise JsonStatError(f"'status' object has an index outside 0..{n - 1}")
+        idx = _sparse_indices(status, n, "'status' object")
         vals = np.array([("" if v is None else str(v)) for v in status.values()], dtype=object)
         keep = vals != ""
         return idx[keep], vals[keep]

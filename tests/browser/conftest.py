@@ -68,17 +68,18 @@ def _serve(warehouse: Path, public: bool):
     raise RuntimeError("streamlit did not start within 60 s")
 
 
-@pytest.fixture(scope="session")
-def server(browser_warehouse):
-    process, url = _serve(browser_warehouse, public=False)
+def _running(warehouse: Path, public: bool):
+    process, url = _serve(warehouse, public=public)
     yield url
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(browser_warehouse):
+    yield from _running(browser_warehouse, public=False)
 
 
 @pytest.fixture(scope="session")
 def public_server(browser_warehouse):
-    process, url = _serve(browser_warehouse, public=True)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    yield from _running(browser_warehouse, public=True)
