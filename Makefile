@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 WAREHOUSE := data/warehouse.duckdb
-SNAPSHOT  := $(wildcard data/snapshot/*.csv) indicators/catalog.toml data/publishers.toml
+SNAPSHOT  := $(wildcard data/curated/*.csv) indicators/catalog.toml data/publishers.toml
 
 STREAMLIT_FLAGS := --server.port $(PORT) --server.headless true
 # Public read-only mode: no error details in the browser, toolbar in viewer mode (the pages hide the SQL console).

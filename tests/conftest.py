@@ -57,7 +57,7 @@ def real_warehouse(tmp_path_factory) -> Path:
     from etl.build import build_warehouse
 
     target = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
-    build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", snapshot_dir=ROOT / "data" / "snapshot")
+    build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", snapshot_dir=ROOT / "data" / "curated")
     return target
 
 

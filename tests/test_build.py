@@ -84,8 +84,8 @@ def test_cli_build_reports_the_broken_row_and_exits_nonzero(tmp_path, small_cata
 
 def test_real_snapshot_builds_with_row_counts_equal_to_the_snapshot(tmp_path):
     target = tmp_path / "w.duckdb"
-    snapshot_rows = read_snapshot(ROOT / "data" / "snapshot")
-    result = build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", snapshot_dir=ROOT / "data" / "snapshot")
+    snapshot_rows = read_snapshot(ROOT / "data" / "curated")
+    result = build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", snapshot_dir=ROOT / "data" / "curated")
     assert result.n_observations == len(snapshot_rows) >= 300
     per_goal = _rows(target, """SELECT i.goal_id, count(DISTINCT o.indicator_id) FROM observations o
                                 JOIN indicators i USING (indicator_id) GROUP BY 1 ORDER BY 1""")

@@ -47,7 +47,7 @@ def warehouse_with_status(tmp_path_factory):
         "last_error": ["offline: name resolution failed", "offline: name resolution failed"],
         "row_count": [0, 0],
     })
-    build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", snapshot_dir=ROOT / "data" / "snapshot",
+    build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", snapshot_dir=ROOT / "data" / "curated",
                     extra_tables={"source_status": status})
     return target
 

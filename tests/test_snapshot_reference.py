@@ -21,7 +21,7 @@ from tests.conftest import ROOT, SHARED
 from tests.conftest import shared_file as shared_path
 
 CATALOG_PATH = ROOT / "indicators" / "catalog.toml"
-SNAPSHOT_DIR = ROOT / "data" / "snapshot"
+SNAPSHOT_DIR = ROOT / "data" / "curated"
 PUBLISHERS_PATH = ROOT / "data" / "publishers.toml"
 GEOS = {"NO", "SE", "DK", "FI", "EU27", "EU28", "EU27+", "OECD"}
 PEERS = {"SE", "DK", "FI", "EU27", "EU28", "EU27+", "OECD"}

@@ -39,7 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 CATALOG = REPO / "indicators" / "catalog.toml"
 EXTRA = REPO / "tools" / "curated_extra.csv"
-OUT_DIR = REPO / "data" / "snapshot"
+OUT_DIR = REPO / "data" / "curated"
 
 COLUMNS = [
     "indicator_id", "geo", "breakdown", "period", "value", "unit", "source_org", "source_dataset",

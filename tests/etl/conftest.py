@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 FIX = HERE / "fixtures"
 CATALOG = ROOT / "indicators" / "catalog.toml"
-SNAPSHOT = ROOT / "data" / "snapshot"
+SNAPSHOT = ROOT / "data" / "curated"
 
 UN_FILES = {  # served path → file in ../shared/reference-data (real UN data, public copies)
     "/un/egdi-2014.csv": "reference-data/un-egdi/egdi-2014.csv",
