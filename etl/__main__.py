@@ -5,16 +5,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from etl.paths import CATALOG_PATH, SNAPSHOT_DIR, WAREHOUSE_PATH
+from etl.paths import CATALOG_PATH, CURATED_DIR, LIVE_DIR, WAREHOUSE_PATH
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     parser.add_argument("--warehouse", type=Path, default=WAREHOUSE_PATH, help="warehouse file (default: %(default)s)")
     parser.add_argument("--catalog", type=Path, default=CATALOG_PATH, help="indicator catalogue (default: %(default)s)")
-    parser.add_argument("--snapshot", type=Path, default=SNAPSHOT_DIR, help="curated snapshot folder (default: %(default)s)")
+    parser.add_argument("--curated", type=Path, default=CURATED_DIR, help="curated files (default: %(default)s)")
+    parser.add_argument("--live", type=Path, default=LIVE_DIR, help="live rows and status (default: %(default)s)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="build the warehouse from the catalogue and the embedded snapshot")
+    sub.add_parser("build", help="build the warehouse from the catalogue, the curated and the live files")
     sub.add_parser("status", help="print what the warehouse holds and when it was built")
     refresh = sub.add_parser("refresh", help="fetch API-backed indicators from their publishers and rebuild")
     refresh.add_argument("--source", action="append", help="only these sources (repeatable)")
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         from etl.build import cli_build
 
-        return cli_build(args.warehouse, catalog_path=args.catalog, snapshot_dir=args.snapshot)
+        return cli_build(args.warehouse, catalog_path=args.catalog, curated_dir=args.curated, live_dir=args.live)
     if args.command == "status":
         from etl.status import cli_status
 
@@ -33,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "refresh":
         from etl.refresh import cli_refresh
 
-        return cli_refresh(args.warehouse, catalog_path=args.catalog, snapshot_dir=args.snapshot, sources=args.source)
+        return cli_refresh(args.warehouse, catalog_path=args.catalog, curated_dir=args.curated, live_dir=args.live,
+                           sources=args.source)
     if args.command == "decode":
         from etl.jsonstat import cli_decode
 

@@ -1,7 +1,11 @@
-"""Build the DuckDB warehouse from the catalogue, the curated snapshot and (optionally) live rows.
+"""`python -m etl build`: the warehouse as a pure function of the catalogue and the data files.
 
-The warehouse is written to a temporary file beside the target and renamed into place only after every
-input has been validated, so a failed build never touches the warehouse that is being served.
+Inputs (nothing else): `indicators/catalog.toml`, `data/curated/*.csv`, `data/live/rows/*.csv`,
+`data/live/status.csv`, `data/live/raw_responses.csv` and the sources' metadata (`etl/sources/*/source.toml`).
+The same inputs give the same observations and scores; the build id is a hash of the inputs. The previous warehouse
+is read only to report what changed since it. The new file is written beside the target, checked, flushed to disk
+and renamed into place, so a failed or killed build never touches the warehouse being served; when the inputs are
+those of the served warehouse, nothing is rewritten.
 """
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ import hashlib
 import os
 import sys
 import time
-import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,16 +20,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.paths import PUBLISHERS_PATH
-from etl.snapshot import SNAPSHOT_COLUMNS, SnapshotError, mark_preferred, read_snapshot, validate_observations
+from etl import schema
+from etl.observations import DataError, mark_preferred, read_observation_files, validate_observations
+from etl.paths import CATALOG_PATH, CURATED_DIR, LIVE_DIR, ROOT, SOURCES_DIR
+from etl.sources import publishers
+from indicators import score_tables
 from indicators.catalog import CatalogError, load_catalog
-
-OBSERVATION_COLUMNS = SNAPSHOT_COLUMNS + ["origin", "origin_row", "origin_kind", "connector_source"]
-WAREHOUSE_OBSERVATION_COLUMNS = [
-    "indicator_id", "geo", "breakdown", "period", "year", "value", "value_text", "unit_id", "source_org",
-    "source_dataset", "source_url", "published", "flags", "note", "is_preferred", "origin", "origin_row",
-    "origin_kind", "connector_source",
-]
 
 
 class BuildError(RuntimeError):
@@ -42,159 +41,209 @@ class BuildResult:
     n_observations: int
     n_sources: int
     seconds: float
+    rewritten: bool = True
 
 
-def build_warehouse(
-    target: Path,
-    *,
-    catalog_path: Path,
-    snapshot_dir: Path,
-    extra_observations: pd.DataFrame | None = None,
-    extra_tables: dict[str, pd.DataFrame] | None = None,
-    publishers_path: Path = PUBLISHERS_PATH,
-) -> BuildResult:
-    started = datetime.now(timezone.utc)
+def build_warehouse(target: Path, *, catalog_path: Path = CATALOG_PATH, curated_dir: Path = CURATED_DIR,
+                    live_dir: Path = LIVE_DIR) -> BuildResult:
     clock = time.perf_counter()
     target = Path(target)
+    live_dir = Path(live_dir)
+    build_id = inputs_hash(catalog_path, curated_dir, live_dir)
+    previous = _previous(target)
+    if previous is not None and previous.build_id == build_id:
+        return BuildResult(build_id, target, *previous.counts, time.perf_counter() - clock, rewritten=False)
     try:
         catalog = load_catalog(catalog_path)
-        rows = read_snapshot(snapshot_dir)
-        if extra_observations is not None and len(extra_observations):
-            rows = pd.concat([rows, extra_observations[OBSERVATION_COLUMNS].astype({"value": str})], ignore_index=True)
+        rows = pd.concat([
+            read_observation_files(curated_dir, kind="curated", columns=schema.CURATED_COLUMNS, root=ROOT),
+            read_observation_files(live_dir / "rows", kind="live", columns=schema.LIVE_COLUMNS, root=ROOT),
+        ], ignore_index=True)
         observations = mark_preferred(validate_observations(rows, catalog), catalog)
-    except (CatalogError, SnapshotError) as exc:
+        source_status = _typed(_read_optional(live_dir / "status.csv", "source_status"), "source_status")
+        raw_responses = _typed(_read_optional(live_dir / "raw_responses.csv", "raw_responses"), "raw_responses")
+    except (CatalogError, DataError) as exc:
         raise BuildError(str(exc)) from exc
 
-    observations = observations.rename(columns={"unit": "unit_id"})[WAREHOUSE_OBSERVATION_COLUMNS]
-    sources = _sources_table(observations, _licences(publishers_path))
-    build_id = f"{started:%Y%m%dT%H%M%SZ}-{_inputs_hash(catalog_path, snapshot_dir, extra_observations)}"
-    previous_runs, previous_obs = _previous_state(target)
-    changes = observation_changes(previous_obs, observations, build_id)
-
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        with duckdb.connect(str(tmp)) as con:
-            tables = {
-                "goals": catalog.goals,
-                "units": catalog.units,
-                "indicators": catalog.indicators,
-                "life_events": catalog.life_events,
-                "observations": observations,
-                "sources": sources,
-                "changes": changes,
-                **(extra_tables or {}),
-            }
-            for name, frame in tables.items():
-                con.register("frame_view", frame)
-                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame_view')
-                con.unregister("frame_view")
-            finished = datetime.now(timezone.utc)
-            run = pd.DataFrame([{
-                "build_id": build_id, "started_at": started, "finished_at": finished, "status": "success",
-                "n_goals": len(catalog.goals), "n_indicators": len(catalog.indicators),
-                "n_observations": len(observations), "n_sources": len(sources),
-                "message": f"{len(observations)} observations from {observations['origin'].nunique()} files/responses",
-            }])
-            runs = pd.concat([previous_runs, run], ignore_index=True) if len(previous_runs) else run
-            con.register("frame_view", runs)
-            con.execute("CREATE TABLE etl_runs AS SELECT * FROM frame_view")
-            con.unregister("frame_view")
-            _check(con, len(observations))
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
-
+    observations = observations.rename(columns={"unit": "unit_id"})
+    observations = _typed(observations.sort_values(["origin_kind", "origin", "origin_row"], ignore_index=True),
+                          "observations")
+    sources = _sources_table(observations, publishers())
+    scores = score_tables(observations, catalog,
+                          previous_observations=None if previous is None else previous.observations)
+    changes = observation_changes(None if previous is None else previous.observations, observations)
+    build = pd.DataFrame([{
+        "build_id": build_id, "built_at": datetime.now(timezone.utc), "n_goals": len(catalog.goals),
+        "n_indicators": len(catalog.indicators), "n_observations": len(observations), "n_sources": len(sources),
+        "previous_build_id": None if previous is None else previous.build_id,
+    }])
+    tables = {
+        "goals": catalog.goals, "units": catalog.units, "indicators": catalog.indicators,
+        "life_events": catalog.life_events,
+        "observations": observations, "sources": sources,
+        **{name: _typed(scores[name], name) for name in (*schema.SCORE_TABLES, "status_changes")},
+        "changes": _typed(changes, "changes"), "source_status": source_status, "raw_responses": raw_responses,
+        "build": _typed(build, "build"),
+    }
+    _write_atomically(target, tables)
     return BuildResult(build_id, target, len(catalog.goals), len(catalog.indicators), len(observations),
                        len(sources), time.perf_counter() - clock)
 
 
-def _check(con: duckdb.DuckDBPyConnection, expected_rows: int) -> None:
-    """Read back what was written before it may replace the served file."""
-    (count,), = con.execute("SELECT count(*) FROM observations").fetchall()
-    (missing_source,), = con.execute("SELECT count(*) FROM observations WHERE source_url = ''").fetchall()
-    if count != expected_rows or missing_source:
-        raise BuildError(f"written warehouse failed its read-back check ({count} of {expected_rows} rows)")
+def inputs_hash(catalog_path: Path, curated_dir: Path, live_dir: Path) -> str:
+    """Hash of every input file's name and bytes: the build id (same inputs, same id)."""
+    files = [Path(catalog_path), *sorted(Path(curated_dir).glob("*.csv")), *sorted((Path(live_dir) / "rows").glob("*.csv")),
+             Path(live_dir) / "status.csv", Path(live_dir) / "raw_responses.csv", *sorted(SOURCES_DIR.glob("*/source.toml"))]
+    digest = hashlib.sha256()
+    for path in files:
+        if path.exists():
+            digest.update(f"{path.parent.name}/{path.name}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
 
 
-def _sources_table(observations: pd.DataFrame, licences: dict[str, str]) -> pd.DataFrame:
+def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The table's columns in schema order (a missing or extra column is a bug, caught here)."""
+    names = schema.column_names(table)
+    missing = [c for c in names if c not in frame.columns]
+    if missing:
+        raise BuildError(f"table {table}: missing column(s) {', '.join(missing)}")
+    return frame[names].reset_index(drop=True)
+
+
+def _read_optional(path: Path, table: str) -> pd.DataFrame:
+    columns = schema.column_names(table)
+    if not path.exists():
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
+        raise DataError(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: cannot be read ({exc})") from None
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"{path}: missing column(s) {', '.join(missing)}")
+    return frame
+
+
+def _sources_table(observations: pd.DataFrame, publisher_info: dict[str, dict]) -> pd.DataFrame:
     grouped = (
-        observations.groupby(["source_org", "source_dataset", "source_url", "origin_kind"], as_index=False)
+        observations.groupby(["source_org", "source_dataset", "source_url", "origin_kind", "source"], as_index=False)
         .agg(n_observations=("value", "size"), first_year=("year", "min"), last_year=("year", "max"))
-        .sort_values(["source_org", "source_dataset", "source_url"], ignore_index=True)
+        .sort_values(["source_org", "source_dataset", "source_url", "origin_kind", "source"], ignore_index=True)
     )
     grouped.insert(0, "source_id", [f"S{i:03d}" for i in range(1, len(grouped) + 1)])
-    grouped["licence"] = grouped["source_org"].map(lambda org: licences.get(org, ""))
-    return grouped
+    grouped["licence"] = grouped["source_org"].map(lambda org: publisher_info.get(org, {}).get("licence", ""))
+    return _typed(grouped, "sources")
 
 
-def _licences(path: Path) -> dict[str, str]:
-    if not Path(path).exists():
-        return {}
-    publishers = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("publishers", [])
-    return {p["name"]: p.get("licence", "") for p in publishers}
+@dataclass(frozen=True)
+class _Previous:
+    build_id: str
+    observations: pd.DataFrame
+    counts: tuple[int, int, int, int]
 
 
-CHANGE_KEY = ["indicator_id", "geo", "breakdown", "period"]
-CHANGE_COLUMNS = ["build_id", "change_kind", *CHANGE_KEY, "year", "old_value", "new_value"]
-
-
-def _previous_state(target: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The build history and preferred observations of the warehouse being replaced (None: no earlier build)."""
+def _previous(target: Path) -> _Previous | None:
+    """The served warehouse's build id, counts and observations — only for "what changed" (None: none usable)."""
     if not target.exists():
-        return pd.DataFrame(), None
+        return None
     try:
         with duckdb.connect(str(target), read_only=True) as con:
-            runs = con.execute("SELECT * FROM etl_runs").df()
-            previous = con.execute(
-                f"SELECT {', '.join(CHANGE_KEY)}, year, value FROM observations WHERE is_preferred").df()
-            return runs, previous
-    except duckdb.Error:
-        return pd.DataFrame(), None
+            (build_id, *counts), = con.execute(
+                "SELECT build_id, n_goals, n_indicators, n_observations, n_sources FROM build").fetchall()
+            obs = con.execute("SELECT * FROM observations").df()
+    except (duckdb.Error, ValueError):
+        return None  # an older layout or a damaged file: build as if there were none
+    return _Previous(build_id, obs, tuple(int(c) for c in counts))
 
 
-def observation_changes(previous: pd.DataFrame | None, current: pd.DataFrame, build_id: str) -> pd.DataFrame:
+def observation_changes(previous: pd.DataFrame | None, current: pd.DataFrame) -> pd.DataFrame:
     """Preferred figures that are new, changed or removed compared with the previous build."""
+    key = schema.OBSERVATION_KEY
     if previous is None:
-        return pd.DataFrame(columns=CHANGE_COLUMNS)
-    now = current[current["is_preferred"]][CHANGE_KEY + ["year", "value"]]
-    merged = now.merge(previous, on=CHANGE_KEY, how="outer", suffixes=("", "_old"), indicator=True)
+        return pd.DataFrame({c.name: pd.Series(dtype=object) for c in schema.CHANGES})
+    now = current[current["is_preferred"]][key + ["year", "value"]]
+    before = previous[previous["is_preferred"]][key + ["year", "value"]]
+    merged = now.merge(before, on=key, how="outer", suffixes=("", "_old"), indicator=True)
     merged["year"] = merged["year"].fillna(merged["year_old"])
     kinds = {"left_only": "new", "right_only": "removed", "both": "changed"}
     merged["change_kind"] = merged["_merge"].astype(str).map(kinds)
     merged = merged[(merged["change_kind"] != "changed") | (merged["value"] != merged["value_old"])]
     out = merged.rename(columns={"value": "new_value", "value_old": "old_value"})
-    out["build_id"] = build_id
     out["year"] = out["year"].astype(int)
-    return out[CHANGE_COLUMNS].sort_values(CHANGE_KEY, ignore_index=True)
+    return _typed(out.sort_values(key, ignore_index=True), "changes")
 
 
-def _inputs_hash(catalog_path: Path, snapshot_dir: Path, extra: pd.DataFrame | None) -> str:
-    digest = hashlib.sha256(Path(catalog_path).read_bytes())
-    for path in sorted(Path(snapshot_dir).glob("*.csv")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    if extra is not None and len(extra):
-        digest.update(pd.util.hash_pandas_object(extra.astype(str), index=False).values.tobytes())
-    return digest.hexdigest()[:12]
-
-
-def cli_build(target: Path, *, catalog_path: Path, snapshot_dir: Path) -> int:
-    """Rebuild from the catalogue and snapshot, carrying over the live rows (and their lineage) of the current
-    warehouse, so a rebuild never drops what the last refresh fetched."""
-    from etl.refresh import read_live_state
-
-    live, raw_responses, source_status = read_live_state(Path(target))
-    known = {ind["id"] for ind in tomllib.loads(Path(catalog_path).read_text(encoding="utf-8")).get("indicators", [])}
-    live = live[live["indicator_id"].isin(known)]  # an indicator taken out of the catalogue takes its rows along
-    tables = {"raw_responses": raw_responses, "source_status": source_status} if len(live) else None
+def _write_atomically(target: Path, tables: dict[str, pd.DataFrame]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_temps(target)
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
     try:
-        result = build_warehouse(target, catalog_path=catalog_path, snapshot_dir=snapshot_dir,
-                                 extra_observations=live, extra_tables=tables)
+        with duckdb.connect(str(tmp)) as con:
+            for name, frame in tables.items():
+                _create(con, name, frame)
+            _check(con, tables)
+            con.execute("CHECKPOINT")
+        with open(tmp, "rb+") as fh:  # on disk before it replaces the served file
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+def _create(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    con.register("frame_view", frame)
+    if name in schema.TABLES:
+        columns = schema.TABLES[name]
+        ddl = ", ".join(f'"{c.name}" {c.type}' for c in columns)
+        con.execute(f'CREATE TABLE "{name}" ({ddl})')
+        select = ", ".join(f'CAST("{c.name}" AS {c.type})' for c in columns)
+        con.execute(f'INSERT INTO "{name}" SELECT {select} FROM frame_view')
+    else:
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame_view')
+    con.unregister("frame_view")
+
+
+def _check(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> None:
+    """Read back what was written before it may replace the served file."""
+    for name, frame in tables.items():
+        (count,), = con.execute(f'SELECT count(*) FROM "{name}"').fetchall()
+        if count != len(frame):
+            raise BuildError(f"written warehouse failed its read-back check: {name} has {count} of {len(frame)} rows")
+    (missing_source,), = con.execute("SELECT count(*) FROM observations WHERE source_url = ''").fetchall()
+    if missing_source:
+        raise BuildError(f"written warehouse failed its read-back check: {missing_source} rows without a source")
+
+
+def _remove_abandoned_temps(target: Path) -> None:
+    """Temp files of builds that were killed (their process is gone) are removed; a running build's are kept."""
+    for path in target.parent.glob(f"{target.name}.*.tmp*"):
+        pid = path.name[len(target.name) + 1:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def cli_build(target: Path, *, catalog_path: Path, curated_dir: Path, live_dir: Path) -> int:
+    try:
+        result = build_warehouse(target, catalog_path=catalog_path, curated_dir=curated_dir, live_dir=live_dir)
     except BuildError as exc:
         print(f"Build failed; the previous warehouse ({target}) was left as it was.\n{exc}", file=sys.stderr)
         return 1
+    if not result.rewritten:
+        print(f"{result.path} is up to date (build {result.build_id}: same inputs); nothing rewritten.")
+        return 0
     print(
         f"Built {result.path} (build {result.build_id}) in {result.seconds:.2f} s: {result.n_goals} goals, "
         f"{result.n_indicators} indicators, {result.n_observations} observations, {result.n_sources} sources."
