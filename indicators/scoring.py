@@ -715,3 +715,122 @@ def goal_score_history(observations: pd.DataFrame, indicators: pd.DataFrame, geo
         for r in _score_goals_prepared(index, indicators, geo, int(year), goal_ids):
             rows.append({c: getattr(r, c) for c in GOAL_COLUMNS})
     return pd.DataFrame(rows, columns=GOAL_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The score tables (the one public entry point; see indicators/__init__.py)
+# ---------------------------------------------------------------------------------------------------------
+
+SCORED_GEOS = ("NO", "SE", "DK", "FI")
+_PANDAS_TYPES = {"VARCHAR": "string", "INTEGER": "Int32", "DOUBLE": "float64", "BOOLEAN": "boolean"}
+
+
+def _typed(name: str, records: list[dict[str, Any]]) -> pd.DataFrame:
+    """A frame with exactly the columns of warehouse table ``name`` (etl.schema), typed to its DuckDB types."""
+    from etl.schema import TABLES
+
+    columns = TABLES[name]
+    frame = pd.DataFrame(records, columns=[c.name for c in columns])
+    return frame.astype({c.name: _PANDAS_TYPES[c.type] for c in columns})
+
+
+def _rule(t: TrendResult) -> str:
+    if t.status == TARGET_ACHIEVED:
+        return "target_achieved"
+    if t.method == "target":
+        return "cagr_vs_target"
+    if t.method == "no_target":
+        return "cagr_no_target"
+    return f"insufficient_data: {t.warnings[-1] if t.warnings else 'no growth rate'}"
+
+
+def _score_table_record(s: IndicatorScore) -> dict[str, Any]:
+    t = s.trend
+    th = t.thresholds or {}
+    change = None if t.base_value is None or t.latest_value is None else t.latest_value - t.base_value
+    return {
+        "geo": s.geo, "indicator_id": s.indicator_id, "goal_id": s.goal_id,
+        "base_period": t.base_period, "base_year": t.base_year, "base_value": t.base_value,
+        "latest_period": t.latest_period, "latest_year": t.latest_year, "latest_value": t.latest_value,
+        "change": change, "status": t.status, "rule": _rule(t), "cagr": t.cagr, "required_cagr": t.required_cagr,
+        "progress_value": t.progress_value, "threshold_high": th.get("high"), "threshold_med": th.get("med"),
+        "threshold_low": th.get("low"), "limit_value": t.limit_value, "limit_factor": t.limit_factor,
+        "target_value": t.target_value, "target_year": t.target_year, "target_kind": s.target_kind,
+        "development_score": s.development_score, "level_score": s.level_score, "level_basis": s.level_basis,
+        "n_peers": len(s.peers), "n_peers_matched": s.n_peers_matched, "score": s.score, "weight": s.weight,
+        "warnings": "; ".join(t.warnings) or None,
+    }
+
+
+def score_tables(observations: pd.DataFrame, catalog: Any, *,
+                 previous_observations: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Every score table the warehouse holds, with the columns and types of ``etl.schema``."""
+    indicators = normalise_indicators(catalog.indicators)
+    goal_ids = [str(g) for g in catalog.goals["goal_id"]]
+    obs = usable_observations(observations)
+    index = _index(obs)
+    last = int(obs["year"].max()) if not obs.empty else BASE_YEAR
+    history_years = range(BASE_YEAR, max(last, BASE_YEAR) + 1)
+
+    ind_rows, peer_rows, goal_rows, history_rows, mover_rows = [], [], [], [], []
+    scores_by_geo: dict[str, list[IndicatorScore]] = {}
+    for geo in SCORED_GEOS:
+        scores = _score_all(index, indicators, geo, None)
+        scores_by_geo[geo] = scores
+        for s in scores:
+            ind_rows.append(_score_table_record(s))
+            for p in s.peers if s.level_basis == "peers" else []:
+                peer_rows.append({"geo": geo, "indicator_id": s.indicator_id, "peer_geo": p["geo"],
+                                  "peer_period": p["period"], "peer_year": p["year"], "peer_value": p["value"],
+                                  "own_at_least_as_good": p["own_at_least_as_good"]})
+        for g in goal_ids:
+            members = [s for s in scores if s.goal_id == g]
+            gs = goal_score_from_indicators(g, geo, None, members)
+            goal_rows.append({"geo": geo, "goal_id": g, "score": gs.score, "score_unrounded": gs.score_unrounded,
+                              "label": gs.label, "n_indicators": gs.n_indicators, "n_excluded": gs.n_excluded,
+                              "total_weight": gs.total_weight})
+            mover_rows += _movers(geo, g, gs.score_unrounded, members)
+        for year in history_years:
+            for gs in _score_goals_prepared(index, indicators, geo, year, goal_ids):
+                history_rows.append({"geo": geo, "as_of": year, "goal_id": gs.goal_id, "score": gs.score,
+                                     "score_unrounded": gs.score_unrounded, "label": gs.label,
+                                     "n_indicators": gs.n_indicators, "n_excluded": gs.n_excluded,
+                                     "total_weight": gs.total_weight})
+
+    change_rows = []
+    if previous_observations is not None:
+        before_index = _index(usable_observations(previous_observations))
+        for geo in SCORED_GEOS:
+            for old, new in zip(_score_all(before_index, indicators, geo, None), scores_by_geo[geo]):
+                if old.trend.status != new.trend.status or not _same_score(old.score, new.score):
+                    change_rows.append({"geo": geo, "indicator_id": new.indicator_id,
+                                        "old_status": old.trend.status, "new_status": new.trend.status,
+                                        "old_score": old.score, "new_score": new.score})
+
+    return {
+        "indicator_scores": _typed("indicator_scores", ind_rows),
+        "indicator_score_peers": _typed("indicator_score_peers", peer_rows),
+        "goal_scores": _typed("goal_scores", goal_rows),
+        "goal_score_history": _typed("goal_score_history", history_rows),
+        "movers": _typed("movers", mover_rows),
+        "status_changes": _typed("status_changes", change_rows),
+    }
+
+
+def _same_score(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= EPS
+
+
+def _movers(geo: str, goal_id: str, goal_score: float | None, members: list[IndicatorScore],
+            top: int = 3) -> list[dict[str, Any]]:
+    """The indicators that move the goal score most: pull = weight × (indicator score − goal score)."""
+    if goal_score is None:
+        return []
+    pulls = [(s.indicator_id, s.weight * (s.score - goal_score)) for s in members
+             if s.score is not None and s.weight > 0]
+    pulls = [(i, p) for i, p in pulls if abs(p) > EPS]
+    pulls.sort(key=lambda ip: (-abs(ip[1]), ip[0]))
+    return [{"geo": geo, "goal_id": goal_id, "rank": rank, "indicator_id": i, "pull": p,
+             "direction": "up" if p > 0 else "down"} for rank, (i, p) in enumerate(pulls[:top], start=1)]
