@@ -43,7 +43,10 @@ def _read_file(path: Path, *, kind: str, columns: list[str], root: Path | None) 
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DataError(f"{shown}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
-    records = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)) if text else []
+    try:
+        records = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True))
+    except csv.Error as exc:
+        raise DataError(f"{shown}: not a readable CSV file ({exc}; an unterminated quote?)") from None
     if not records:
         raise DataError(f"{shown}: empty file (expected a header row: {','.join(columns)})")
     header, body = records[0], records[1:]

@@ -57,7 +57,8 @@ def real_warehouse(tmp_path_factory) -> Path:
     from etl.build import build_warehouse
 
     target = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
-    build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", snapshot_dir=ROOT / "data" / "curated")
+    build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", curated_dir=ROOT / "data" / "curated",
+                    live_dir=ROOT / "data" / "live")
     return target
 
 

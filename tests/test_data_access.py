@@ -13,7 +13,7 @@ from ui import data
 @pytest.fixture
 def warehouse(tmp_path, monkeypatch, small_catalog, small_snapshot):
     target = tmp_path / "w.duckdb"
-    build_warehouse(target, catalog_path=small_catalog, snapshot_dir=small_snapshot)
+    build_warehouse(target, catalog_path=small_catalog, curated_dir=small_snapshot, live_dir=small_snapshot.parent / "live")
     monkeypatch.setenv("MONITOR_WAREHOUSE", str(target))
     return target
 
@@ -55,6 +55,6 @@ def test_a_new_build_is_seen_without_a_restart(warehouse, small_catalog, small_s
     assert len(data.query("SELECT * FROM observations")) == 6
     with (small_snapshot / "a_survey.csv").open("a", encoding="utf-8") as f:
         f.write("share_online,FI,,2023,84,pct,Test org,Test survey,https://example.org/s1,2024,,test row\n")
-    build_warehouse(warehouse, catalog_path=small_catalog, snapshot_dir=small_snapshot)
+    build_warehouse(warehouse, catalog_path=small_catalog, curated_dir=small_snapshot, live_dir=small_snapshot.parent / "live")
     assert data.build_info()["build_id"] != first
     assert len(data.query("SELECT * FROM observations")) == 7
