@@ -1,9 +1,8 @@
 """A goal report for the meeting folder: prints cleanly to paper or PDF from the browser."""
-import pandas as pd
 import streamlit as st
 
 from ui import data
-from ui.i18n import t
+from ui.i18n import format_datetime, t
 from ui.page import current_lang
 from ui.score_views import goal_score_block, history_table, goal_history_frame
 from ui.state import choose
@@ -37,4 +36,4 @@ st.markdown(history_table(goal_history_frame(goal_id, lang), lang))
 st.subheader(t("goal_indicators", lang))
 st.markdown(goal_indicator_table(goal_id, lang, detailed=True))
 st.caption(t("score_disclaimer", lang))
-st.caption(t("report_generated", lang, build_id=info["build_id"], built=pd.Timestamp(info["finished_at"]).strftime("%Y-%m-%d %H:%M UTC")))
+st.caption(t("report_generated", lang, build_id=info["build_id"], built=format_datetime(info["built_at"], lang)))

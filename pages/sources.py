@@ -4,15 +4,14 @@ import streamlit as st
 
 from ui import data
 from ui.downloads import download_buttons
-from ui.i18n import format_number, t
+from ui.i18n import format_datetime, format_number, t
 from ui.page import current_lang
 
 
 def when(value, lang: str) -> str:
     if value is None or pd.isna(value):
         return t("sources_never", lang)
-    stamp = pd.Timestamp(value)
-    return f"{stamp:%d.%m.%Y %H:%M} UTC" if lang == "nb" else f"{stamp:%Y-%m-%d %H:%M} UTC"
+    return format_datetime(pd.Timestamp(value), lang)
 
 
 lang = current_lang()
@@ -55,7 +54,7 @@ def last_update(row) -> str:
         return t("sources_published", lang, date=row["last_published"])
     if row["last_period"]:
         return t("sources_period", lang, period=row["last_period"])
-    return t("sources_built", lang, date=when(build["finished_at"], lang))
+    return t("sources_built", lang, date=when(build["built_at"], lang))
 
 
 table = pd.DataFrame({

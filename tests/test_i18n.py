@@ -1,15 +1,31 @@
 import re
+import tomllib
+
+import pandas as pd
 
 from tests.conftest import ROOT
-from ui.i18n import LANGS, TEXTS, format_change, format_number, format_value, t
+from ui.i18n import (LANGS, TEXT_DIR, TEXTS, format_change, format_datetime, format_number, format_value,
+                     placeholders, t)
 
 
-def test_every_text_exists_in_both_languages_with_the_same_placeholders():
-    for key, texts in TEXTS.items():
-        assert set(texts) == set(LANGS), key
-        assert all(texts[lang].strip() for lang in LANGS), key
-        placeholders = {lang: set(re.findall(r"{(\w+)}", texts[lang])) for lang in LANGS}
-        assert placeholders["nb"] == placeholders["en"], key
+def test_the_texts_are_one_data_file_per_language():
+    assert sorted(p.name for p in TEXT_DIR.iterdir() if not p.name.startswith(".")) == [f"{lang}.toml" for lang in
+                                                                                         sorted(LANGS)]
+    for lang in LANGS:
+        with (TEXT_DIR / f"{lang}.toml").open("rb") as handle:
+            assert tomllib.load(handle) == TEXTS[lang]
+
+
+def test_both_languages_have_exactly_the_same_keys_and_placeholders():
+    nb, en = TEXTS["nb"], TEXTS["en"]
+    assert set(nb) == set(en), {"only nb": sorted(set(nb) - set(en)), "only en": sorted(set(en) - set(nb))}
+    assert len(nb) > 100
+    for key in nb:
+        assert nb[key].strip() and en[key].strip(), key
+        assert placeholders(nb[key]) == placeholders(en[key]), key
+        # every placeholder can be filled in (no stray braces)
+        values = {name: "x" for name in placeholders(nb[key])}
+        t(key, "nb", **values), t(key, "en", **values)
 
 
 def test_every_text_key_used_in_the_code_exists():
@@ -17,16 +33,32 @@ def test_every_text_key_used_in_the_code_exists():
     for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py")]:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']\s*[,)]""", path.read_text(encoding="utf-8")))
     assert used, "no t() calls found"
-    missing = sorted(used - set(TEXTS))
+    missing = sorted(used - set(TEXTS["nb"]))
     assert not missing, missing
 
 
 def test_numbers_follow_the_language():
     assert format_value(92.4, "percent", "nb") == "92,4\u00a0%"
     assert format_value(92.4, "percent", "en") == "92.4%"
-    assert format_number(33800, "nb") == "33\u202f800"
+    # Babel's bokmål grouping separator is a no-break space (U+00A0); the hand-written formatter used U+202F.
+    assert format_number(33800, "nb") == "33\u00a0800"
     assert format_number(33800, "en") == "33,800"
-    assert format_value(17, "rank", "en") == "#17"
+    assert format_number(0.8879, "nb") == "0,8879" and format_number(0.8879, "en") == "0.8879"
+    assert format_number(-2.5, "nb") == "\u22122,5" and format_number(-2.5, "en") == "-2.5"
+    assert format_number(2.0, "nb", decimals=2) == "2,00" and format_number(1.23456, "en") == "1.2346"
+    assert format_number(None, "nb") == format_number(float("nan"), "en") == format_number(pd.NA, "en") == "–"
+    assert format_value(17, "rank", "en") == "#17" and format_value(17, "rank", "nb") == "17."
+    assert format_value(1.5, "percent", "nb", decimals=2) == "1,50\u00a0%"
     assert format_change(-2.5, "percent", "nb") == "\u22122,5\u00a0prosentpoeng"
+    assert format_change(2.375, "index", "nb") == "+2,375"
     assert format_change(3, "rank", "en") == "+3 places"
+    assert format_change(0, "percent", "en") == "±0\u00a0pp"
     assert t("goal_n", "en", n=3) == "Goal 3"
+
+
+def test_dates_follow_the_language():
+    stamp = pd.Timestamp("2026-12-01 09:58:31", tz="UTC")
+    assert format_datetime(stamp, "nb") == "01.12.2026 09:58 UTC"
+    assert format_datetime(stamp, "en") == "2026-12-01 09:58 UTC"
+    assert format_datetime(pd.Timestamp("2026-12-01 10:58", tz="Europe/Oslo"), "en") == "2026-12-01 09:58 UTC"
+    assert format_datetime(pd.NaT, "nb") == "–"

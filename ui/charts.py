@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.i18n import format_value, geo_name, t
+from ui.i18n import chart_separators, format_value, geo_name, t
 
 # Okabe–Ito: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -51,7 +51,7 @@ def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, la
         xaxis_title=t("col_year", lang), yaxis_title=y_title,
         legend={"orientation": "h", "yanchor": "top", "y": -0.2},
         margin={"l": 10, "r": 10, "t": 60, "b": 10}, height=420,
-        separators=",\u202f" if lang == "nb" else ".,",
+        separators=chart_separators(lang),
         font={"size": 14}, template="plotly_white",
     )
     fig.update_xaxes(dtick=1, tickformat="d")

@@ -90,7 +90,13 @@ def query(sql: str, *params) -> pd.DataFrame:
 
 
 def build_info() -> dict:
-    runs = query("SELECT build_id, finished_at, n_observations, n_sources FROM etl_runs ORDER BY finished_at DESC LIMIT 1")
+    """The build's one row: build_id, built_at, n_observations, n_sources, …"""
+    tables = set(query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")["table_name"])
+    if "build" in tables:
+        return query("SELECT * FROM build LIMIT 1").iloc[0].to_dict()
+    # Warehouses built before the build table (etl_runs) existed.
+    runs = query("SELECT build_id, finished_at AS built_at, n_observations, n_sources FROM etl_runs "
+                 "ORDER BY finished_at DESC LIMIT 1")
     return runs.iloc[0].to_dict()
 
 

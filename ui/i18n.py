@@ -1,78 +1,160 @@
-"""Every user-facing string in bokmål and English, and number formatting per language.
+"""Every user-facing string in bokmål and English, and number and date formatting per language.
 
-Pages call `t(<key>, lang, **values)`. The texts live in ui/texts/ (one module per area) and are merged here;
-a key defined twice, or missing a language, fails the tests (tests/test_i18n.py).
+Pages call `t(<key>, lang, **values)`. The texts are data: ui/texts/nb.toml and ui/texts/en.toml, one key set with
+the same `{placeholders}` per key (tests/test_i18n.py checks both), read once at import.
+
+Numbers and dates are formatted with Babel's locale data for `nb` and `en`: decimal mark, grouping (a no-break
+space in bokmål, a comma in English), the percent pattern (`92,4 %` / `92.4%`) and the minus sign (U+2212 in
+bokmål).
 """
 from __future__ import annotations
 
+import datetime as _dt
 import math
+import re
+import tomllib
+from decimal import Decimal
+from pathlib import Path
 
-from ui.texts import core, pages, scores
-
-TEXT_MODULES = [core, scores, pages]
+from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import (format_decimal, format_percent, get_decimal_symbol, get_group_symbol,
+                           get_minus_sign_symbol)
+from babel import Locale
 
 LANGS = ("nb", "en")
 DEFAULT_LANG = "nb"
+TEXT_DIR = Path(__file__).resolve().parent / "texts"
 
-TEXTS: dict[str, dict[str, str]] = {}
-for _module in TEXT_MODULES:
-    for _key, _value in _module.TEXTS.items():
-        if _key in TEXTS:
-            raise KeyError(f"text key {_key!r} is defined twice ({_module.__name__})")
-        TEXTS[_key] = _value
+
+def _load(lang: str) -> dict[str, str]:
+    with (TEXT_DIR / f"{lang}.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+TEXTS: dict[str, dict[str, str]] = {lang: _load(lang) for lang in LANGS}  # language → key → text
+
+
+def _lang(lang: str) -> str:
+    return lang if lang in LANGS else DEFAULT_LANG
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    text = TEXTS[key][lang if lang in LANGS else DEFAULT_LANG]
+    text = TEXTS[_lang(lang)][key]
     return text.format(**values) if values else text
+
+
+def has_text(key: str) -> bool:
+    return key in TEXTS[DEFAULT_LANG]
 
 
 def geo_name(code: str, lang: str) -> str:
     key = f"geo_{code}"
-    return t(key, lang) if key in TEXTS else code
+    return t(key, lang) if has_text(key) else code
 
 
 def flag_names(flags: str, lang: str) -> str:
-    names = [t(f"flag_{flag}", lang) if f"flag_{flag}" in TEXTS else flag for flag in flags.split(";") if flag]
+    names = [t(f"flag_{flag}", lang) if has_text(f"flag_{flag}") else flag for flag in flags.split(";") if flag]
     return ", ".join(names)
 
 
-def format_number(value: float | None, lang: str, decimals: int | None = None) -> str:
-    """92.4 → '92,4' (nb) / '92.4' (en); thousands grouped with a narrow space (nb) or a comma (en)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+# --------------------------------------------------------------------------------------------------------------
+# Numbers
+# --------------------------------------------------------------------------------------------------------------
+
+MISSING = "–"
+MAX_DECIMALS = 4
+CHANGE_UNITS = {"percent": {"nb": "\u00a0prosentpoeng", "en": "\u00a0pp"},
+                "rank": {"nb": " plasser", "en": " places"}}
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True  # pandas.NA and anything that is not a number
+
+
+def _fraction(decimals: int | None) -> str:
+    """The fraction part of a number pattern: exactly `decimals` digits, or up to four when None."""
     if decimals is None:
-        decimals = 0 if float(value).is_integer() else min(_decimals_needed(value), 4)
-    text = f"{value:,.{decimals}f}"
-    if lang == "nb":
-        text = text.replace(",", "\u202f").replace(".", ",").replace("-", "\u2212")
-    return text
+        return "." + "#" * MAX_DECIMALS
+    return "." + "0" * decimals if decimals > 0 else ""
+
+
+def _minus(text: str, lang: str) -> str:
+    # Babel writes the pattern's ASCII '-'; the locale's own minus sign is U+2212 in bokmål.
+    return text.replace("-", get_minus_sign_symbol(lang))
+
+
+def format_number(value: float | None, lang: str, decimals: int | None = None) -> str:
+    """92.4 → '92,4' (nb) / '92.4' (en); thousands grouped per the locale (no-break space in nb, comma in en).
+    Without `decimals`, as many as needed up to four."""
+    if _is_missing(value):
+        return MISSING
+    lang = _lang(lang)
+    number = Decimal(str(value)) if isinstance(value, float) else value
+    return _minus(format_decimal(number, format="#,##0" + _fraction(decimals), locale=lang), lang)
 
 
 def format_value(value: float | None, unit_kind: str, lang: str, decimals: int | None = None) -> str:
-    number = format_number(value, lang, decimals)
-    if number == "–":
-        return number
+    if _is_missing(value):
+        return MISSING
+    lang = _lang(lang)
     if unit_kind == "percent":
-        return f"{number}\u00a0%" if lang == "nb" else f"{number}%"
+        # The locale's percent pattern ('#,##0 %' in nb, '#,##0%' in en) with our fraction digits.
+        pattern = Locale.parse(lang).percent_formats[None].pattern.replace("#,##0", "#,##0" + _fraction(decimals), 1)
+        return _minus(format_percent(Decimal(str(float(value))) / 100, format=pattern, locale=lang), lang)
+    number = format_number(value, lang, decimals)
     if unit_kind == "rank":
         return f"{number}." if lang == "nb" else f"#{number}"
     return number
 
 
 def format_change(delta: float | None, unit_kind: str, lang: str) -> str:
-    if delta is None or (isinstance(delta, float) and math.isnan(delta)):
-        return "–"
+    """A signed change: '+2,5 prosentpoeng', '−3 places', '±0'. The sign is always written (U+2212 for minus)."""
+    if _is_missing(delta):
+        return MISSING
+    lang = _lang(lang)
     sign = "+" if delta > 0 else ("\u2212" if delta < 0 else "±")
-    number = format_number(abs(delta), lang)
-    if unit_kind == "percent":
-        return f"{sign}{number}\u00a0{'prosentpoeng' if lang == 'nb' else 'pp'}"
-    if unit_kind == "rank":
-        places = "plasser" if lang == "nb" else "places"
-        return f"{sign}{number} {places}"
-    return f"{sign}{number}"
+    return f"{sign}{format_number(abs(delta), lang)}{CHANGE_UNITS.get(unit_kind, {}).get(lang, '')}"
 
 
-def _decimals_needed(value: float) -> int:
-    text = f"{value:.6f}".rstrip("0")
-    return len(text.split(".")[1]) if "." in text else 0
+def chart_separators(lang: str) -> str:
+    """Plotly's `separators`: the locale's decimal mark and group separator."""
+    lang = _lang(lang)
+    return get_decimal_symbol(lang) + get_group_symbol(lang)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------------------------
+
+# Day first in bokmål, ISO order in English (readers anywhere); times are UTC and say so.
+DATETIME_PATTERNS = {"nb": "dd.MM.y HH:mm", "en": "y-MM-dd HH:mm"}
+
+
+def format_datetime(value: object, lang: str) -> str:
+    """A timestamp as '01.12.2026 09:58 UTC' (nb) / '2026-12-01 09:58 UTC' (en); naive values are taken as UTC."""
+    if _is_missing_time(value):
+        return MISSING
+    lang = _lang(lang)
+    stamp = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+    if isinstance(stamp, str):
+        stamp = _dt.datetime.fromisoformat(stamp)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=_dt.timezone.utc)
+    text = _babel_datetime(stamp, DATETIME_PATTERNS[lang], tzinfo=_dt.timezone.utc, locale=lang)
+    return f"{text} UTC"
+
+
+def _is_missing_time(value: object) -> bool:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return type(value).__name__ in ("NaTType", "NAType")
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{names}` a text fills in."""
+    return set(re.findall(r"{(\w+)[^}]*}", text))

@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from ui import data
-from ui.i18n import DEFAULT_LANG, LANGS, t
+from ui.i18n import DEFAULT_LANG, LANGS, format_datetime, format_number, t
 
 
 def _through_app_only() -> None:
@@ -74,12 +74,6 @@ def require_warehouse(lang: str) -> None:
 
 def freshness(lang: str) -> None:
     info = data.build_info()
-    built = info["finished_at"]
-    built_text = f"{built:%d.%m.%Y %H:%M} UTC" if lang == "nb" else f"{built:%Y-%m-%d %H:%M} UTC"
-    st.caption(t("freshness", lang, built=built_text, build_id=info["build_id"],
-                 n_obs=info["n_observations"], n_sources=info["n_sources"]))
-
-
-def text_for(row, field: str, lang: str) -> str:
-    """Pick `<field>_nb` or `<field>_en` from a row or dict."""
-    return row[f"{field}_{lang}"]
+    st.caption(t("freshness", lang, built=format_datetime(info["built_at"], lang), build_id=info["build_id"],
+                 n_obs=format_number(int(info["n_observations"]), lang),
+                 n_sources=format_number(int(info["n_sources"]), lang)))
