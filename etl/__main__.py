@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="build the warehouse from the catalogue, the curated and the live files")
     sub.add_parser("status", help="print what the warehouse holds and when it was built")
+    docs = sub.add_parser("docs", help="write the column tables of docs/data-model.md from etl/schema.py")
+    docs.add_argument("--check", action="store_true", help="exit 1 if the document is out of date")
     refresh = sub.add_parser("refresh", help="fetch API-backed indicators from their publishers and rebuild")
     refresh.add_argument("--source", action="append", help="only these sources (repeatable)")
     decode = sub.add_parser("decode", help="decode a JSON-stat 2.0 file to tidy CSV on stdout")
@@ -27,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         from etl.build import cli_build
 
         return cli_build(args.warehouse, catalog_path=args.catalog, curated_dir=args.curated, live_dir=args.live)
+    if args.command == "docs":
+        from etl.docs import main as docs_main
+
+        return docs_main(check=args.check)
     if args.command == "status":
         from etl.status import cli_status
 
