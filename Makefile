@@ -3,7 +3,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 WAREHOUSE := data/warehouse.duckdb
-SNAPSHOT  := $(wildcard data/curated/*.csv) indicators/catalog.toml data/publishers.toml
+# The build's inputs (etl/build.py): the catalogue, the curated and live files, the sources' metadata and the code
+# and parameters that turn them into tables.
+INPUTS    := indicators/catalog.toml $(wildcard indicators/*.toml indicators/*.py etl/*.py data/curated/*.csv data/live/rows/*.csv \
+                                           data/live/*.csv etl/sources/*/source.toml)
 
 STREAMLIT_FLAGS := --server.port $(PORT) --server.headless true
 # Public read-only mode: no error details in the browser, toolbar in viewer mode (the pages hide the SQL console).
@@ -13,7 +16,7 @@ endif
 
 .PHONY: run test setup browser warehouse bench clean
 
-# One command: set up, build the warehouse from the embedded snapshot if needed, start the app.
+# One command: set up, build the warehouse from the committed data files if needed, start the app.
 run: setup warehouse
 	MONITOR_MODE=$(MONITOR_MODE) $(PY) -m streamlit run app.py $(STREAMLIT_FLAGS)
 
@@ -34,14 +37,15 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-# Rebuilt when missing or older than any snapshot file.
+# Rebuilt when missing or older than any input (the build itself also skips when the inputs hash is unchanged).
 warehouse: $(WAREHOUSE)
 
-$(WAREHOUSE): $(SNAPSHOT)
+$(WAREHOUSE): $(INPUTS)
 	$(PY) -m etl build
 
 bench: setup warehouse
 	$(PY) bench/run.py
 
+# The warehouse is derived: deleting it loses nothing (data/curated and data/live are committed inputs).
 clean:
 	rm -rf $(VENV) $(WAREHOUSE)

@@ -91,9 +91,14 @@ def build_warehouse(target: Path, *, catalog_path: Path = CATALOG_PATH, curated_
 
 
 def inputs_hash(catalog_path: Path, curated_dir: Path, live_dir: Path) -> str:
-    """Hash of every input file's name and bytes: the build id (same inputs, same id)."""
+    """Hash of every input file's name and bytes: the build id (same inputs, same id). The code that turns them
+    into tables (the build framework, the scoring method and its parameters) counts as an input too, so a changed
+    method is never served from a warehouse built by the old one."""
+    code = [*sorted((ROOT / "etl").glob("*.py")), *sorted((ROOT / "indicators").glob("*.py")),
+            *sorted((ROOT / "indicators").glob("method*.toml"))]
     files = [Path(catalog_path), *sorted(Path(curated_dir).glob("*.csv")), *sorted((Path(live_dir) / "rows").glob("*.csv")),
-             Path(live_dir) / "status.csv", Path(live_dir) / "raw_responses.csv", *sorted(SOURCES_DIR.glob("*/source.toml"))]
+             Path(live_dir) / "status.csv", Path(live_dir) / "raw_responses.csv", *sorted(SOURCES_DIR.glob("*/source.toml")),
+             *code]
     digest = hashlib.sha256()
     for path in files:
         if path.exists():
