@@ -1,0 +1,147 @@
+"""The scoring method's parameters, read once from ``indicators/method.toml`` and validated.
+
+``METHOD`` is the one set of parameters the trend and scoring modules use. A wrong or missing value fails on
+import with a ``MethodError`` naming the file, the key and the problem.
+"""
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+METHOD_PATH = Path(__file__).resolve().parent / "method.toml"
+
+STATUSES_SCORED = ("target_achieved", "substantial_progress", "moderate_progress", "limited_progress",
+                   "deterioration")
+_KEYS = {
+    "base": {"year", "earlier_years"},
+    "trend": {"default_target_year", "limit_exponent", "zero_replacement", "tolerance",
+              "thresholds_with_target", "thresholds_without_target"},
+    "development_scores": set(STATUSES_SCORED),
+    "level": {"target_margin", "peer_geos", "scored_geos"},
+    "goal": {"score_decimals", "label_good_from", "label_less_good_until", "movers"},
+}
+_THRESHOLD_KEYS = {"high", "med", "low"}
+
+
+class MethodError(ValueError):
+    """indicators/method.toml is missing a parameter or holds a value the method cannot use."""
+
+
+@dataclass(frozen=True)
+class Method:
+    base_year: int
+    earlier_base_years: tuple[int, ...]
+    default_target_year: int
+    limit_exponent: float
+    zero_replacement: float
+    tolerance: float
+    thresholds_with_target: Mapping[str, float]
+    thresholds_without_target: Mapping[str, float]
+    development_scores: Mapping[str, float]
+    target_level_margin: float
+    peer_geos: tuple[str, ...]
+    scored_geos: tuple[str, ...]
+    score_decimals: int
+    label_good_from: float
+    label_less_good_until: float
+    movers: int
+
+
+def load_method(path: Path | str = METHOD_PATH) -> Method:
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise MethodError(f"{path}: cannot be read as TOML: {exc}") from exc
+    return parse_method(raw, source=str(path))
+
+
+def parse_method(raw: Mapping[str, Any], source: str = "method") -> Method:
+    def fail(key: str, problem: str) -> None:
+        raise MethodError(f"{source}: {key} {problem}")
+
+    for section, keys in _KEYS.items():
+        table = raw.get(section)
+        if not isinstance(table, Mapping):
+            fail(f"[{section}]", "is missing")
+        missing, unknown = keys - set(table), set(table) - keys
+        if missing:
+            fail(f"[{section}]", f"lacks {', '.join(sorted(missing))}")
+        if unknown:
+            fail(f"[{section}]", f"has unknown keys {', '.join(sorted(unknown))}")
+    if set(raw) - set(_KEYS):
+        fail("file", f"has unknown sections {', '.join(sorted(set(raw) - set(_KEYS)))}")
+
+    def number(section: str, key: str, table: Mapping[str, Any] | None = None, *, low: float | None = None,
+               high: float | None = None, strict_low: bool = False) -> float:
+        value = (table if table is not None else raw[section])[key]
+        name = f"{section}.{key}"
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            fail(name, f"must be a finite number, got {value!r}")
+        if low is not None and (value <= low if strict_low else value < low):
+            fail(name, f"must be {'>' if strict_low else '≥'} {low}, got {value!r}")
+        if high is not None and value > high:
+            fail(name, f"must be ≤ {high}, got {value!r}")
+        return float(value)
+
+    def integer(section: str, key: str, *, low: int) -> int:
+        value = raw[section][key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            fail(f"{section}.{key}", f"must be an integer ≥ {low}, got {value!r}")
+        return value
+
+    def thresholds(key: str) -> Mapping[str, float]:
+        table = raw["trend"][key]
+        name = f"trend.{key}"
+        if not isinstance(table, Mapping) or set(table) != _THRESHOLD_KEYS:
+            fail(name, "must have exactly high, med and low")
+        values = {k: number(name, k, table) for k in ("high", "med", "low")}
+        if not values["high"] > values["med"] > values["low"]:
+            fail(name, f"must have high > med > low, got {values}")
+        return MappingProxyType(values)
+
+    def geos(key: str) -> tuple[str, ...]:
+        value = raw["level"][key]
+        if not isinstance(value, list) or not value or not all(isinstance(g, str) and g for g in value) \
+                or len(set(value)) != len(value):
+            fail(f"level.{key}", f"must be a non-empty list of distinct geo codes, got {value!r}")
+        return tuple(value)
+
+    base_year = integer("base", "year", low=1990)
+    earlier = raw["base"]["earlier_years"]
+    if not isinstance(earlier, list) or not all(isinstance(y, int) and not isinstance(y, bool) and y < base_year
+                                                for y in earlier) or len(set(earlier)) != len(earlier):
+        fail("base.earlier_years", f"must be a list of distinct years before {base_year}, got {earlier!r}")
+    dev = {s: number("development_scores", s, low=1.0, high=3.0) for s in STATUSES_SCORED}
+    good = number("goal", "label_good_from", low=1.0, high=3.0)
+    less_good = number("goal", "label_less_good_until", low=1.0, high=3.0)
+    if not less_good < good:
+        fail("goal.label_less_good_until", f"must be below goal.label_good_from ({good}), got {less_good}")
+    peer_geos, scored_geos = geos("peer_geos"), geos("scored_geos")
+    if not set(scored_geos) <= set(peer_geos):
+        fail("level.scored_geos", f"must be among level.peer_geos {list(peer_geos)}, got {list(scored_geos)}")
+    return Method(
+        base_year=base_year,
+        earlier_base_years=tuple(earlier),
+        default_target_year=integer("trend", "default_target_year", low=base_year + 1),
+        limit_exponent=number("trend", "limit_exponent", low=0.0, strict_low=True),
+        zero_replacement=number("trend", "zero_replacement", low=0.0, strict_low=True),
+        tolerance=number("trend", "tolerance", low=0.0, high=1e-3),
+        thresholds_with_target=thresholds("thresholds_with_target"),
+        thresholds_without_target=thresholds("thresholds_without_target"),
+        development_scores=MappingProxyType(dev),
+        target_level_margin=number("level", "target_margin", low=0.0, high=1.0),
+        peer_geos=peer_geos,
+        scored_geos=scored_geos,
+        score_decimals=integer("goal", "score_decimals", low=0),
+        label_good_from=good,
+        label_less_good_until=less_good,
+        movers=integer("goal", "movers", low=1),
+    )
+
+
+METHOD = load_method()
