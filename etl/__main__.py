@@ -1,4 +1,4 @@
-"""Command line for the ETL: `python -m etl {build,status,refresh,decode}`."""
+"""Command line for the ETL: `python -m etl {curate,build,status,refresh,decode}`."""
 from __future__ import annotations
 
 import argparse
@@ -15,6 +15,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--curated", type=Path, default=CURATED_DIR, help="curated files (default: %(default)s)")
     parser.add_argument("--live", type=Path, default=LIVE_DIR, help="live rows and status (default: %(default)s)")
     sub = parser.add_subparsers(dest="command", required=True)
+    curate = sub.add_parser("curate", help="write data/curated/<source>.csv from the shared reference files")
+    curate.add_argument("--check", action="store_true", help="write nothing; exit 1 naming the files that are stale")
+    curate.add_argument("--shared", type=Path, default=None, help="shared reference folder (default: $MONITOR_SHARED or ../shared)")
     sub.add_parser("build", help="build the warehouse from the catalogue, the curated and the live files")
     sub.add_parser("status", help="print what the warehouse holds and when it was built")
     docs = sub.add_parser("docs", help="write the column tables of docs/data-model.md from etl/schema.py")
@@ -25,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     decode.add_argument("file", type=Path)
     args = parser.parse_args(argv)
 
+    if args.command == "curate":
+        from etl.curate import cli_curate
+
+        return cli_curate(args.curated, catalog_path=args.catalog, shared=args.shared, check=args.check)
     if args.command == "build":
         from etl.build import cli_build
 
