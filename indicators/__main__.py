@@ -1,6 +1,8 @@
-"""Command line: ``python -m indicators score --geo NO [--as-of YEAR] --level goal|indicator``.
+"""Command line: ``python -m indicators score [--table NAME | --level goal|indicator] [--geo NO] [--as-of YEAR]``.
 
-Reads the warehouse read-only and prints CSV on stdout. All computing is in ``indicators.scoring``.
+Reads the warehouse's observations and catalogue tables read-only, calls ``indicators.score_tables`` and prints the
+requested table as CSV on stdout: exactly the table's columns and values, the rows of one geo. ``--as-of YEAR``
+scores with the observations of the years up to and including YEAR (for every geo, as the history does).
 """
 from __future__ import annotations
 
@@ -11,60 +13,47 @@ from typing import Sequence
 
 import pandas as pd
 
-from indicators import scoring
+from indicators import score_tables
+from indicators.catalog import Catalog
+from indicators.method import METHOD
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
-
-GOAL_CSV_COLUMNS = ["goal_id", "geo", "score", "label", "n_indicators"]
-INDICATOR_CSV_COLUMNS = [
-    "indicator_id", "geo", "base_period", "base_value", "latest_period", "latest_value", "target",
-    "target_period", "direction", "limit", "cagr", "status", "score",
-]
+TABLE_NAMES = ("goal_scores", "indicator_scores", "indicator_score_peers", "goal_score_history", "movers")
+LEVEL_TABLES = {"goal": "goal_scores", "indicator": "indicator_scores"}
 
 
-def load_tables(warehouse: str) -> dict[str, pd.DataFrame]:
-    """Read goals, units, indicators and observations from the DuckDB warehouse (read-only)."""
+def load_inputs(warehouse: str) -> tuple[pd.DataFrame, Catalog]:
+    """The observations and the catalogue (goals, units, indicators, life events) from the warehouse, read-only."""
     import duckdb
 
     con = duckdb.connect(warehouse, read_only=True)
     try:
-        return {t: con.execute(f"SELECT * FROM {t}").df() for t in ("goals", "units", "indicators", "observations")}
+        tables = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        frames = {t: con.execute(f'SELECT * FROM "{t}"').df() if t in tables else pd.DataFrame()
+                  for t in ("goals", "units", "indicators", "life_events", "observations")}
     finally:
         con.close()
+    catalog = Catalog(goals=frames["goals"], units=frames["units"], indicators=frames["indicators"],
+                      life_events=frames["life_events"])
+    return frames["observations"], catalog
 
 
-def indicators_with_limits(indicators: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    """Take ``limit_value`` from the unit where the indicators table lacks it (column or value)."""
-    if "unit_id" not in indicators.columns or "limit_value" not in units.columns:
-        return indicators
-    unit_limits = indicators["unit_id"].map(units.set_index("unit_id")["limit_value"])
-    out = indicators.copy()
-    if "limit_value" in out.columns:
-        out["limit_value"] = pd.to_numeric(out["limit_value"], errors="coerce").fillna(unit_limits)
-    else:
-        out["limit_value"] = unit_limits
-    return out
-
-
-def _goal_csv(tables: dict[str, pd.DataFrame], indicators: pd.DataFrame, geo: str, as_of: int | None) -> pd.DataFrame:
-    goals = scoring.score_goals(tables["observations"], indicators, geo=geo, as_of=as_of, goals=tables["goals"])
-    goals["score"] = goals["score"].map(lambda x: "" if pd.isna(x) else f"{x:.2f}")
-    return goals[GOAL_CSV_COLUMNS]
-
-
-def _indicator_csv(tables: dict[str, pd.DataFrame], indicators: pd.DataFrame, geo: str,
-                   as_of: int | None) -> pd.DataFrame:
-    df = scoring.score_indicators(tables["observations"], indicators, geo=geo, as_of=as_of)
-    df["cagr"] = df["cagr"].map(lambda x: "" if pd.isna(x) else f"{x:.6f}")
-    df["score"] = df["score"].map(lambda x: "" if pd.isna(x) else f"{x:.4f}")
-    return df[INDICATOR_CSV_COLUMNS]
+def table_for(observations: pd.DataFrame, catalog: Catalog, table: str, geo: str | None,
+              as_of: int | None = None) -> pd.DataFrame:
+    """The rows of one score table (one geo, or all when ``geo`` is None) as ``score_tables`` returns them."""
+    if as_of is not None:
+        observations = observations[observations["year"].astype(int) <= as_of]
+    frame = score_tables(observations, catalog)[table]
+    if geo is not None:
+        frame = frame[frame["geo"] == geo]
+    return frame.reset_index(drop=True)
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    tables = load_tables(args.warehouse)
-    indicators = indicators_with_limits(tables["indicators"], tables["units"])
-    build = _goal_csv if args.level == "goal" else _indicator_csv
-    text = build(tables, indicators, args.geo, args.as_of).to_csv(index=False, lineterminator="\n")
+    table = args.table or LEVEL_TABLES[args.level]
+    observations, catalog = load_inputs(args.warehouse)
+    geo = None if args.geo == "all" else args.geo
+    text = table_for(observations, catalog, table, geo, args.as_of).to_csv(index=False, lineterminator="\n")
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -76,10 +65,14 @@ def cmd_score(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m indicators", description="Indicator and goal scores.")
     sub = parser.add_subparsers(dest="command", required=True)
-    score = sub.add_parser("score", help="print goal or indicator scores as CSV")
-    score.add_argument("--geo", default="NO", help="geography to score (NO, SE, DK, FI, EU27); default NO")
-    score.add_argument("--as-of", type=int, default=None, help="use data up to and including this year")
-    score.add_argument("--level", choices=("goal", "indicator"), default="goal", help="default: goal")
+    score = sub.add_parser("score", help="print a score table as CSV")
+    score.add_argument("--geo", default="NO", choices=(*METHOD.scored_geos, "all"),
+                       help="scored geography, or all; default NO")
+    score.add_argument("--as-of", type=int, default=None, help="use the observations up to and including this year")
+    which = score.add_mutually_exclusive_group()
+    which.add_argument("--table", choices=TABLE_NAMES, default=None, help="the score table to print")
+    which.add_argument("--level", choices=tuple(LEVEL_TABLES), default="goal",
+                       help="goal (= --table goal_scores, the default) or indicator (= --table indicator_scores)")
     score.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, help=f"DuckDB file (default {DEFAULT_WAREHOUSE})")
     score.set_defaults(func=cmd_score)
     return parser
