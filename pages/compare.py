@@ -8,7 +8,7 @@ from ui.charts import indicator_summary, line_chart, ordered_geos
 from ui.downloads import download_buttons
 from ui.i18n import format_value, geo_name, t
 from ui.page import current_lang
-from ui.state import choose
+from ui.url_state import choose
 from ui.tables import markdown_table, page_url
 
 COMPARE_GEOS = ["NO", "SE", "DK", "FI", "EU27"]

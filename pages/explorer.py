@@ -6,11 +6,12 @@ import streamlit as st
 from ui import data
 from ui.charts import line_chart, ordered_geos
 from ui.downloads import download_buttons
-from ui.explore import (MAX_GEOS, MAX_INDICATORS, VIEW_COLUMNS, ExplorerState, bundle_zip, index_to_base,
-                        parse_state, select_observations)
+from ui.bundle import warehouse_bundle
+from ui.explorer_view import VIEW_COLUMNS, index_to_base, select_observations
 from ui.i18n import flag_names, format_number, format_value, geo_name, t
 from ui.page import current_lang
 from ui.tables import markdown_table
+from ui.url_state import MAX_GEOS, MAX_INDICATORS, ExplorerState, parse_state, sync_params
 
 DEFAULT_INDICATORS = ["egdi_value", "egdi_rank"]
 DEFAULT_GEOS = ["NO", "SE", "DK", "FI", "EU27"]
@@ -77,12 +78,7 @@ if available_breakdowns:
 
 current = ExplorerState(indicators=list(chosen), geos=list(geos), year_from=year_from, year_to=year_to,
                         index_year=index_year, breakdowns=list(breakdowns))
-wanted = {"indicators": "", "geo": "", **current.to_params()}  # an emptied choice stays empty when the link is opened
-for key in ("indicators", "geo", "from", "to", "index", "breakdown"):
-    if key in wanted and st.query_params.get(key) != wanted[key]:
-        st.query_params[key] = wanted[key]
-    elif key not in wanted and key in st.query_params:
-        del st.query_params[key]
+sync_params(current)
 
 if not chosen or not geos:
     st.info(t("explorer_pick_something", lang))
@@ -189,15 +185,5 @@ download_buttons(view, "monitor-explorer", lang)
 
 st.subheader(t("explorer_bundle", lang))
 st.write(t("explorer_bundle_note", lang))
-
-
-@st.cache_data(show_spinner=False, max_entries=2)
-def _bundle(version: tuple) -> bytes:
-    tables = {name: data.query(f'SELECT * FROM "{name}"') for name in ("observations", "indicators", "goals", "units",
-                                                                      "sources", "life_events")}
-    return bundle_zip(tables, data.build_info())
-
-
-version = data.warehouse_version()
-st.download_button(t("explorer_bundle_button", lang), lambda: _bundle(version), file_name="monitor-all-data.zip",
+st.download_button(t("explorer_bundle_button", lang), warehouse_bundle, file_name="monitor-all-data.zip",
                    mime="application/zip", key="explorer_bundle", on_click="ignore")

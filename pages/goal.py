@@ -4,7 +4,7 @@ import streamlit as st
 from ui import data, nav
 from ui.i18n import t
 from ui.page import current_lang
-from ui.state import choose
+from ui.url_state import choose
 from ui.score_views import goal_explanation, goal_score_block, neighbour_scores
 from ui.views import goal_indicator_table
 

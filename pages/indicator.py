@@ -6,9 +6,9 @@ import streamlit as st
 from ui import data, nav, scores
 from ui.charts import indicator_summary, line_chart
 from ui.downloads import download_buttons
-from ui.i18n import flag_names, format_change, format_value, geo_name, t
+from ui.i18n import flag_names, format_value, geo_name, t
 from ui.page import current_lang
-from ui.state import choose
+from ui.url_state import choose
 
 lang = current_lang()
 catalog = data.indicators().set_index("indicator_id")
@@ -40,22 +40,21 @@ st.page_link(nav.GOAL, label=f"{t('goal_n', lang, n=ind['goal_number'])}", icon=
 all_rows = data.observations([indicator_id])
 totals = all_rows[(all_rows["breakdown"] == "") & all_rows["is_preferred"]]
 
-norway = totals[totals["geo"] == "NO"].sort_values("year")
-if not norway.empty:
-    latest = norway.iloc[-1]
-    base = norway[(norway["year"] >= 2019) & (norway["year"] < latest["year"])].head(1)
+# Headline, status and score from indicator_scores: the change beside the status is the change that was scored.
+scored = data.indicator_score(indicator_id, "NO")
+if scored is not None and pd.notna(scored["latest_value"]):
     left, right = st.columns(2)
-    left.metric(f"{t('headline_latest', lang)} ({latest['period']})", fmt(latest["value"]))
-    if not base.empty:
-        right.metric(t("headline_change", lang, year=base.iloc[0]["period"]),
-                     format_change(latest["value"] - base.iloc[0]["value"], kind, lang),
-                     delta_color="off")
-
-detail = scores.explain_indicator(indicator_id)
-st.markdown(f"**{t('col_status', lang)}:** {scores.status_text(detail['trend']['status'], lang)} · "
-            f"**{t('col_score', lang)}:** {scores.score_text(detail['score'], lang)}")
+    left.metric(f"{t('headline_latest', lang)} ({scored['latest_period']})", fmt(scored["latest_value"]))
+    if scores.has_change(scored):
+        right.metric(t("headline_change", lang, year=scores.since_text(scored)),
+                     scores.change_text(scored, kind, lang), delta_color="off")
+if scored is not None:
+    st.markdown(f"**{t('col_status', lang)}:** {scores.status_text(scored['status'], lang)} · "
+                f"**{t('col_score', lang)}:** {scores.score_text(scored['score'], lang)}")
 with st.expander(t("how_calculated", lang)):
-    st.markdown("\n".join(f"- {line}" for line in scores.explain_indicator_text(detail, kind, lang)))
+    if scored is not None:
+        lines = scores.explain_indicator_text(scored, data.indicator_score_peers(indicator_id, "NO"), kind, lang)
+        st.markdown("\n".join(f"- {line}" for line in lines))
     st.caption(t("score_disclaimer", lang))
     st.page_link(nav.METHOD, label=t("method_link", lang), query_params={"lang": lang})
 

@@ -13,7 +13,7 @@ st.write(t("life_intro", lang))
 
 events = data.query("SELECT * FROM life_events")
 catalog = data.indicators()
-latest = data.latest_with_change("NO").set_index("indicator_id")
+latest = data.indicator_scores("NO").set_index("indicator_id")
 
 sources = sorted(set(events["source_url"].dropna()))
 secondary = bool(events["secondary"].any()) if "secondary" in events else True
@@ -44,7 +44,7 @@ for event, ids in summary_rows:
         continue
     rows = []
     for ind in ids:
-        has = ind.indicator_id in latest.index
+        has = ind.indicator_id in latest.index and pd.notna(latest.loc[ind.indicator_id, "latest_value"])
         row = latest.loc[ind.indicator_id] if has else None
         rows.append({
             t("col_indicator", lang): getattr(ind, f"name_{lang}"),

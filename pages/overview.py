@@ -1,4 +1,5 @@
-"""Leaders' overview: the six goals, each with its indicators, Norway's latest value and the change since 2019."""
+"""Leaders' overview: the six goals, each with its indicators, Norway's latest value and the scored change
+since the base period, all read from the score tables."""
 import streamlit as st
 
 from ui import data, nav

@@ -5,7 +5,7 @@ from ui import data
 from ui.i18n import format_datetime, t
 from ui.page import current_lang
 from ui.score_views import goal_score_block, history_table, goal_history_frame
-from ui.state import choose
+from ui.url_state import choose
 from ui.views import goal_indicator_table
 
 PRINT_CSS = """<style>
@@ -32,7 +32,7 @@ st.title(t("report_title", lang, n=goal["number"]) + f" – {goal[f'short_{lang}
 st.caption(t("report_intro", lang))
 st.markdown(f"«{goal['name_nb']}»" + (f"  \n*{goal['name_en']}* ({t('our_translation', lang)})" if lang == "en" else ""))
 goal_score_block(goal_id, lang, chart=False)
-st.markdown(history_table(goal_history_frame(goal_id, lang), lang))
+st.markdown(history_table(goal_history_frame(goal_id), lang))
 st.subheader(t("goal_indicators", lang))
 st.markdown(goal_indicator_table(goal_id, lang, detailed=True))
 st.caption(t("score_disclaimer", lang))

@@ -18,35 +18,30 @@ lang = current_lang()
 st.title(t("sources_title", lang))
 st.write(t("sources_intro", lang))
 
-tables = set(data.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")["table_name"])
+tables = data.table_names()
 build = data.build_info()
 sources = data.query("""
-    SELECT s.source_id, s.source_org, s.source_dataset, s.source_url, s.licence, s.origin_kind, s.n_observations,
-           max(NULLIF(o.published, '')) AS last_published, arg_max(o.period, o.year) AS last_period,
-           string_agg(DISTINCT NULLIF(o.connector_source, ''), ', ') AS connectors
+    SELECT s.source_id, s.source_org, s.source_dataset, s.source_url, s.licence, s.origin_kind, s.source,
+           s.n_observations, max(NULLIF(o.published, '')) AS last_published, arg_max(o.period, o.year) AS last_period
     FROM sources s LEFT JOIN observations o
       ON o.source_org = s.source_org AND o.source_dataset = s.source_dataset AND o.source_url = s.source_url
      AND o.origin_kind = s.origin_kind
     GROUP BY ALL ORDER BY s.source_org, s.source_dataset, s.source_url""")
 status = data.query("SELECT * FROM source_status ORDER BY source") if "source_status" in tables else None
-by_connector = {} if status is None else {row["source"]: row for _, row in status.iterrows()}
+by_source = {} if status is None else {row["source"]: row for _, row in status.iterrows()}
 
 
 def refresh_status(row) -> str:
-    if row["origin_kind"] != "live" or not row["connectors"]:
+    if row["origin_kind"] != "live" or not row["source"]:
         return t("sources_curated", lang)
-    parts = []
-    for connector in str(row["connectors"]).split(", "):
-        entry = by_connector.get(connector)
-        if entry is None:
-            parts.append(t("sources_live_unknown", lang, source=connector))
-            continue
-        text = t("sources_live_status", lang, source=connector, success=when(entry["last_success"], lang),
-                 attempt=when(entry["last_attempt"], lang))
-        if entry.get("last_error"):
-            text += " " + t("sources_last_error", lang, error=str(entry["last_error"])[:200])
-        parts.append(text)
-    return "; ".join(parts)
+    entry = by_source.get(row["source"])
+    if entry is None:
+        return t("sources_live_unknown", lang, source=row["source"])
+    text = t("sources_live_status", lang, source=row["source"], success=when(entry["last_success"], lang),
+             attempt=when(entry["last_attempt"], lang))
+    if entry.get("last_error"):
+        text += " " + t("sources_last_error", lang, error=str(entry["last_error"])[:200])
+    return text
 
 
 def last_update(row) -> str:

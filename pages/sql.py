@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui import data
 from ui.downloads import download_buttons
-from ui.explore import ROW_LIMIT, TIME_LIMIT_SECONDS, SqlRefused, SqlTimeout, run_with_timeout, schema
+from ui.sql_console import ROW_LIMIT, TIME_LIMIT_SECONDS, SqlRefused, SqlTimeout, run_with_timeout, schema
 from ui.i18n import format_number, t
 from ui.page import current_lang, is_public
 

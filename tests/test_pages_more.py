@@ -1,6 +1,7 @@
 """The explorer, SQL console, international comparison, life events, data sources and about pages, rendered with
 AppTest against a warehouse built once per session from the real catalogue and snapshot; plus the helpers in
-ui/explore.py (URL state, index to base year, SQL guard and limits, data bundle)."""
+ui/url_state.py, ui/explorer_view.py, ui/sql_console.py and ui/bundle.py (URL state, index to base year, SQL guard
+and limits, data bundle)."""
 from __future__ import annotations
 
 import io
@@ -17,8 +18,10 @@ from etl.build import build_warehouse
 from tests.conftest import ROOT, page_text
 from ui import nav
 from ui.i18n import format_value
-from ui.explore import (ROW_LIMIT, ExplorerState, SqlRefused, SqlTimeout, bundle_zip, check_sql, data_dictionary,
-                        index_to_base, parse_state, run_with_timeout)
+from ui.bundle import BUNDLE_TABLES, bundle_zip, data_dictionary
+from ui.explorer_view import index_to_base
+from ui.sql_console import ROW_LIMIT, SqlRefused, SqlTimeout, check_sql, run_with_timeout
+from ui.url_state import ExplorerState, parse_state
 
 APP = str(ROOT / "app.py")
 PAGES = {
@@ -38,17 +41,18 @@ def warehouse(real_warehouse):
 
 @pytest.fixture(scope="session")
 def warehouse_with_status(tmp_path_factory):
-    """The same data plus a source_status table as a live refresh writes it (test values, not a real refresh)."""
-    target = tmp_path_factory.mktemp("pages_more_status") / "warehouse.duckdb"
-    status = pd.DataFrame({
-        "source": ["eurostat", "ssb"],
-        "last_success": pd.to_datetime(["2026-11-20 06:00", None], utc=True),
-        "last_attempt": pd.to_datetime(["2026-11-27 06:00", "2026-11-27 06:01"], utc=True),
-        "last_error": ["offline: name resolution failed", "offline: name resolution failed"],
-        "row_count": [0, 0],
-    })
-    build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", snapshot_dir=ROOT / "data" / "curated",
-                    extra_tables={"source_status": status})
+    """The same data plus a live folder whose status.csv is as a refresh writes it (test values, not a real
+    refresh)."""
+    folder = tmp_path_factory.mktemp("pages_more_status")
+    live = folder / "live"
+    (live / "rows").mkdir(parents=True)
+    (live / "status.csv").write_text(
+        "source,last_attempt,last_success,last_error,row_count\n"
+        "eurostat,2026-11-27 06:00:00+00:00,2026-11-20 06:00:00+00:00,offline: name resolution failed,0\n"
+        "ssb,2026-11-27 06:01:00+00:00,,offline: name resolution failed,0\n", encoding="utf-8")
+    target = folder / "warehouse.duckdb"
+    build_warehouse(target, catalog_path=ROOT / "indicators" / "catalog.toml", curated_dir=ROOT / "data" / "curated",
+                    live_dir=live)
     return target
 
 

@@ -1,5 +1,9 @@
 """Read-only access to the warehouse for the pages: one cached connection, one cursor per query, results cached
-per build id so a new build is picked up on the next rerun without restarting the app."""
+per warehouse version so a new build is picked up on the next rerun without restarting the app.
+
+The readers below return the warehouse's tables as the build wrote them (columns in etl/schema.py). Nothing is
+scored or recomputed here or anywhere in ui/ and pages/: statuses, changes, scores, goal histories, movers and
+status changes are read from the score tables the build computed once."""
 from __future__ import annotations
 
 import os
@@ -11,9 +15,6 @@ import pandas as pd
 import streamlit as st
 
 from etl.paths import WAREHOUSE_PATH
-
-PEERS = ("SE", "DK", "FI", "EU27")
-
 
 def warehouse_path() -> Path:
     return Path(os.environ.get("MONITOR_WAREHOUSE", WAREHOUSE_PATH))
@@ -89,16 +90,18 @@ def query(sql: str, *params) -> pd.DataFrame:
     return _cached(sql, tuple(params), version).copy()
 
 
-def build_info() -> dict:
-    """The build's one row: build_id, built_at, n_observations, n_sources, …"""
-    tables = set(query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")["table_name"])
-    if "build" in tables:
-        return query("SELECT * FROM build LIMIT 1").iloc[0].to_dict()
-    # Warehouses built before the build table (etl_runs) existed.
-    runs = query("SELECT build_id, finished_at AS built_at, n_observations, n_sources FROM etl_runs "
-                 "ORDER BY finished_at DESC LIMIT 1")
-    return runs.iloc[0].to_dict()
+def table_names() -> set[str]:
+    return set(query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")["table_name"])
 
+
+def build_info() -> dict:
+    """The build's one row: build_id, built_at, n_observations, n_sources, previous_build_id, …"""
+    return query("SELECT * FROM build LIMIT 1").iloc[0].to_dict()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Catalogue and observations
+# --------------------------------------------------------------------------------------------------------------
 
 def goals() -> pd.DataFrame:
     return query("SELECT * FROM goals ORDER BY number")
@@ -123,23 +126,52 @@ def observations(indicator_ids: list[str] | None = None, *, preferred_only: bool
     return query(sql + " ORDER BY indicator_id, geo, breakdown, year, period, is_preferred DESC", *params)
 
 
-def scoring_inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Preferred totals and the indicator table, as the pure scoring functions in indicators/ expect them."""
-    obs = query("""SELECT indicator_id, geo, breakdown, period, year, value, is_preferred FROM observations
-                   WHERE is_preferred AND breakdown = ''""")
-    return obs, indicators()
+# --------------------------------------------------------------------------------------------------------------
+# Score tables (computed by the build)
+# --------------------------------------------------------------------------------------------------------------
+
+def indicator_scores(geo: str = "NO") -> pd.DataFrame:
+    """One row per indicator for `geo`: base and latest value, the change that was scored, status, score, …"""
+    return query("SELECT * FROM indicator_scores WHERE geo = ? ORDER BY indicator_id", geo)
 
 
-def latest_with_change(geo: str = "NO") -> pd.DataFrame:
-    """Per indicator: the latest preferred total for `geo` and the change since 2019 (or the first year after)."""
-    return query("""
-        WITH series AS (
-            SELECT indicator_id, year, period, value,
-                   row_number() OVER (PARTITION BY indicator_id ORDER BY year DESC, period DESC) AS newest,
-                   row_number() OVER (PARTITION BY indicator_id ORDER BY (year < 2019), year, period) AS base_rank
-            FROM observations WHERE is_preferred AND breakdown = '' AND geo = ?)
-        SELECT l.indicator_id, l.year AS latest_year, l.period AS latest_period, l.value AS latest_value,
-               CASE WHEN b.year >= 2019 AND b.year < l.year THEN b.year END AS base_year,
-               CASE WHEN b.year >= 2019 AND b.year < l.year THEN l.value - b.value END AS change
-        FROM series l LEFT JOIN series b ON b.indicator_id = l.indicator_id AND b.base_rank = 1
-        WHERE l.newest = 1""", geo)
+def indicator_score(indicator_id: str, geo: str = "NO") -> dict | None:
+    rows = query("SELECT * FROM indicator_scores WHERE geo = ? AND indicator_id = ?", geo, indicator_id)
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def indicator_score_peers(indicator_id: str, geo: str = "NO") -> pd.DataFrame:
+    """The peers the indicator's level score compared `geo` with."""
+    return query("SELECT * FROM indicator_score_peers WHERE geo = ? AND indicator_id = ? ORDER BY peer_geo",
+                 geo, indicator_id)
+
+
+def goal_scores(geo: str = "NO") -> pd.DataFrame:
+    return query("SELECT * FROM goal_scores WHERE geo = ? ORDER BY goal_id", geo)
+
+
+def goal_score(goal_id: str, geo: str = "NO") -> dict | None:
+    rows = query("SELECT * FROM goal_scores WHERE geo = ? AND goal_id = ?", geo, goal_id)
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def goal_score_history(goal_id: str | None = None, geo: str = "NO") -> pd.DataFrame:
+    """The goal score with the data up to each year, oldest first."""
+    if goal_id is None:
+        return query("SELECT * FROM goal_score_history WHERE geo = ? ORDER BY goal_id, as_of", geo)
+    return query("SELECT * FROM goal_score_history WHERE geo = ? AND goal_id = ? ORDER BY as_of", geo, goal_id)
+
+
+def movers(goal_id: str, geo: str = "NO") -> pd.DataFrame:
+    """The indicators that move the goal score most, in the build's rank order (1 first)."""
+    return query("SELECT * FROM movers WHERE geo = ? AND goal_id = ? ORDER BY rank", geo, goal_id)
+
+
+def changes() -> pd.DataFrame:
+    """Figures new, changed or removed since the previous build."""
+    return query("SELECT * FROM changes ORDER BY indicator_id, geo, breakdown, year, period")
+
+
+def status_changes(geo: str = "NO") -> pd.DataFrame:
+    """Trend statuses that differ from the previous build's."""
+    return query("SELECT * FROM status_changes WHERE geo = ? ORDER BY indicator_id", geo)

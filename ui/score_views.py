@@ -1,4 +1,5 @@
-"""Score blocks shared by the overview, goal and report pages."""
+"""Score blocks shared by the overview, goal and report pages, read from the score tables (goal_scores,
+goal_score_history, movers, indicator_scores, indicator_score_peers)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -7,12 +8,14 @@ import streamlit as st
 from ui import data, nav, scores
 from ui.charts import line_chart
 from ui.i18n import format_number, geo_name, t
-from ui.tables import markdown_table
+from ui.tables import markdown_table, page_url
+
+NEIGHBOURS = ("NO", "SE", "DK", "FI")
 
 
-def goal_history_frame(goal_id: str, lang: str) -> pd.DataFrame:
-    history = scores.goal_history("NO")
-    return history[(history["goal_id"] == goal_id) & history["score"].notna()]
+def goal_history_frame(goal_id: str) -> pd.DataFrame:
+    history = data.goal_score_history(goal_id, "NO")
+    return history[history["score"].notna()]
 
 
 def history_sentence(history: pd.DataFrame, lang: str) -> str:
@@ -32,11 +35,28 @@ def history_table(history: pd.DataFrame, lang: str) -> str:
     }))
 
 
+def goal_score_line(goal: dict | None, lang: str) -> str:
+    """'Score 1,81 of 3 – ➖ medium' from a goal_scores row."""
+    score = None if goal is None else goal["score"]
+    label = None if goal is None else goal["label"]
+    return t("goal_score", lang, score=scores.score_text(score, lang), label=scores.label_text(label, lang))
+
+
+def movers_line(goal_id: str, lang: str) -> str | None:
+    """The movers of the goal score in the movers table's rank order, each with its direction."""
+    movers = data.movers(goal_id, "NO")
+    if movers.empty:
+        return None
+    names = data.indicators().set_index("indicator_id")[f"name_{lang}"]
+    items = [f"[{names.get(row.indicator_id, row.indicator_id)}]({page_url('indicator', indicator=row.indicator_id, lang=lang)})"
+             f" ({t('movers_' + row.direction, lang)})" for row in movers.itertuples()]
+    return f"**{t('movers', lang)}:** " + "; ".join(items)
+
+
 def goal_score_block(goal_id: str, lang: str, *, chart: bool = True) -> None:
     """Score and label (icon + text), the score's history as a sentence, a chart and a table, and the movers."""
-    goal = scores.goal_scores("NO").set_index("goal_id").loc[goal_id]
-    st.markdown(f"### {t('goal_score', lang, score=scores.score_text(goal['score'], lang), label=scores.label_text(goal['label'], lang))}")
-    history = goal_history_frame(goal_id, lang)
+    st.markdown(f"### {goal_score_line(data.goal_score(goal_id, 'NO'), lang)}")
+    history = goal_history_frame(goal_id)
     st.markdown(history_sentence(history, lang))
     if chart and len(history) > 1:
         fig = line_chart(history.assign(year=history["as_of"], value=history["score"], series=t("goal_score_short", lang)),
@@ -49,61 +69,70 @@ def goal_score_block(goal_id: str, lang: str, *, chart: bool = True) -> None:
         st.plotly_chart(fig, config={"displaylogo": False}, key=f"history_{goal_id}")
         with st.expander(t("score_history_title", lang)):
             st.markdown(history_table(history, lang))
-    movers = scores.movers(goal_id, lang)
+    movers = movers_line(goal_id, lang)
     if movers:
-        st.markdown(f"**{t('movers', lang)}:** " + "; ".join(
-            f"[{name}](indicator?indicator={ind}&lang={lang}) ({direction})" for ind, name, direction in movers))
+        st.markdown(movers)
 
 
 def goal_explanation(goal_id: str, lang: str) -> None:
-    """'How was this calculated': the goal formula, then every indicator's numbers."""
-    detail = scores.explain_goal(goal_id)
+    """'How was this calculated': the goal formula, then every scored indicator's numbers."""
+    goal = data.goal_score(goal_id, "NO")
     with st.expander(t("how_calculated", lang)):
-        st.markdown(t("explain_goal", lang, n=detail["n_indicators"], weight=format_number(detail["total_weight"], lang),
-                      score=scores.score_text(detail["score"], lang), excluded=detail["n_excluded"]))
+        if goal is not None:
+            st.markdown(t("explain_goal", lang, n=int(goal["n_indicators"]),
+                          weight=format_number(goal["total_weight"], lang),
+                          score=scores.score_text(goal["score"], lang), excluded=int(goal["n_excluded"])))
         catalog = data.indicators().set_index("indicator_id")
-        for item in detail["indicator_details"]:
-            ind = catalog.loc[item["indicator_id"]]
-            st.markdown(f"**[{ind[f'name_{lang}']}](indicator?indicator={item['indicator_id']}&lang={lang})** "
-                        f"({t('col_weight', lang).lower()} {format_number(item['weight'], lang)})")
-            st.markdown("\n".join(f"- {line}" for line in scores.explain_indicator_text(item, ind["unit_kind"], lang)))
+        scored = data.indicator_scores("NO")
+        scored = scored[(scored["goal_id"] == goal_id) & scored["score"].notna()]
+        order = {i: n for n, i in enumerate(catalog.index)}
+        for row in sorted(scored.to_dict("records"), key=lambda r: order.get(r["indicator_id"], len(order))):
+            ind = catalog.loc[row["indicator_id"]]
+            st.markdown(f"**[{ind[f'name_{lang}']}]({page_url('indicator', indicator=row['indicator_id'], lang=lang)})** "
+                        f"({t('col_weight', lang).lower()} {format_number(row['weight'], lang)})")
+            peers = data.indicator_score_peers(row["indicator_id"], "NO")
+            lines = scores.explain_indicator_text(row, peers, ind["unit_kind"], lang)
+            st.markdown("\n".join(f"- {line}" for line in lines))
         st.caption(t("score_disclaimer", lang))
         st.page_link(nav.METHOD, label=t("method_link", lang), query_params={"lang": lang})
 
 
-def neighbour_scores(goal_id: str, lang: str) -> None:
-    """The same goal scored for Norway and its neighbours on the same rules (each against the other four)."""
+def neighbour_table(goal_id: str, lang: str) -> str:
+    """The same goal scored for Norway and its neighbours on the same rules (goal_scores per country)."""
     rows = []
-    for geo in ("NO", "SE", "DK", "FI"):
-        goal = scores.goal_scores(geo).set_index("goal_id").loc[goal_id]
+    for geo in NEIGHBOURS:
+        goal = data.goal_score(goal_id, geo)
         rows.append({
             t("col_geo", lang): geo_name(geo, lang),
-            t("col_score", lang): scores.score_text(goal["score"], lang),
-            t("col_label", lang): scores.label_text(goal["label"], lang),
-            t("col_n_indicators", lang): str(int(goal["n_indicators"])),
+            t("col_score", lang): scores.score_text(None if goal is None else goal["score"], lang),
+            t("col_label", lang): scores.label_text(None if goal is None else goal["label"], lang),
+            t("col_n_indicators", lang): "0" if goal is None else str(int(goal["n_indicators"])),
         })
+    return markdown_table(pd.DataFrame(rows))
+
+
+def neighbour_scores(goal_id: str, lang: str) -> None:
     st.subheader(t("neighbour_scores", lang))
     st.caption(t("neighbour_scores_note", lang))
-    st.markdown(markdown_table(pd.DataFrame(rows)))
+    st.markdown(neighbour_table(goal_id, lang))
 
 
 def goals_at_a_glance(lang: str) -> str:
-    """One row per goal: score, rating, and the score with data up to 2019 — the leaders' one screen."""
-    goals = data.goals()
-    current = scores.goal_scores("NO").set_index("goal_id")
-    history = scores.goal_history("NO")
+    """One row per goal: score, rating, and the first score in its history — the leaders' one screen."""
+    current = data.goal_scores("NO").set_index("goal_id")
+    history = data.goal_score_history(None, "NO")
     rows = []
-    for goal in goals.itertuples():
+    for goal in data.goals().itertuples():
         past = history[(history["goal_id"] == goal.goal_id) & history["score"].notna()]
         first = past.iloc[0] if len(past) else None
-        now = current.loc[goal.goal_id]
+        now = current.loc[goal.goal_id] if goal.goal_id in current.index else None
         rows.append({
             t("col_goal", lang): f"{t('goal_n', lang, n=goal.number)}: {getattr(goal, f'short_{lang}')}",
-            "url": f"goal?goal={goal.goal_id}&lang={lang}",
-            t("col_score", lang): scores.score_text(now["score"], lang),
-            t("col_label", lang): scores.label_text(now["label"], lang),
+            "url": page_url("goal", goal=goal.goal_id, lang=lang),
+            t("col_score", lang): scores.score_text(None if now is None else now["score"], lang),
+            t("col_label", lang): scores.label_text(None if now is None else now["label"], lang),
             t("col_first_score", lang): "–" if first is None else
                 f"{scores.score_text(first['score'], lang)} ({int(first['as_of'])})",
-            t("col_n_indicators", lang): str(int(now["n_indicators"])),
+            t("col_n_indicators", lang): "0" if now is None else str(int(now["n_indicators"])),
         })
     return markdown_table(pd.DataFrame(rows), links={t("col_goal", lang): "url"})

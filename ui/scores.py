@@ -1,131 +1,100 @@
-"""Scores for the pages: the pure functions of indicators.scoring over the warehouse, cached per build,
-and their presentation (status icon with a text label, never colour alone; explanations in words)."""
+"""Presentation of the stored scores: a status as icon + text (never colour alone), a goal label, a score, the
+change that was scored, and "how was this calculated" in sentences from the indicator_scores and
+indicator_score_peers rows. Nothing is computed here that the build did not store."""
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
-from indicators import scoring
-from ui import data
-from ui.i18n import format_number, format_value, geo_name, t
+from ui.charts import ordered_geos
+from ui.i18n import format_change, format_number, format_value, geo_name, t
 
 STATUS_ICONS = {
-    scoring.TARGET_ACHIEVED: "🎯",
-    scoring.SUBSTANTIAL: "⬆️",
-    scoring.MODERATE: "↗️",
-    scoring.LIMITED: "➡️",
-    scoring.DETERIORATION: "⬇️",
-    scoring.INSUFFICIENT: "❔",
+    "target_achieved": "🎯",
+    "substantial_progress": "⬆️",
+    "moderate_progress": "↗️",
+    "limited_progress": "➡️",
+    "deterioration": "⬇️",
+    "insufficient_data": "❔",
 }
-LABEL_ICONS = {scoring.LABEL_GOOD: "✅", scoring.LABEL_MEDIUM: "➖", scoring.LABEL_LESS_GOOD: "❌"}
+LABEL_ICONS = {"god": "✅", "middels": "➖", "mindre god": "❌"}
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _indicator_scores(geo: str, as_of: int | None, version: tuple) -> pd.DataFrame:
-    obs, indicators = data.scoring_inputs()
-    return scoring.score_indicators(obs, indicators, geo=geo, as_of=as_of)
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _goal_scores(geo: str, as_of: int | None, version: tuple) -> pd.DataFrame:
-    obs, indicators = data.scoring_inputs()
-    return scoring.score_goals(obs, indicators, geo=geo, as_of=as_of, goals=data.goals())
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _goal_history(geo: str, version: tuple) -> pd.DataFrame:
-    obs, indicators = data.scoring_inputs()
-    return scoring.goal_score_history(obs, indicators, geo=geo, goals=data.goals())
-
-
-def indicator_scores(geo: str = "NO", as_of: int | None = None) -> pd.DataFrame:
-    return _indicator_scores(geo, as_of, data.warehouse_version()).copy()
-
-
-def goal_scores(geo: str = "NO", as_of: int | None = None) -> pd.DataFrame:
-    return _goal_scores(geo, as_of, data.warehouse_version()).copy()
-
-
-def goal_history(geo: str = "NO") -> pd.DataFrame:
-    return _goal_history(geo, data.warehouse_version()).copy()
-
-
-def explain_goal(goal_id: str, geo: str = "NO") -> dict:
-    obs, indicators = data.scoring_inputs()
-    return scoring.explain_goal(obs, indicators, goal_id, geo=geo)
-
-
-def explain_indicator(indicator_id: str, geo: str = "NO") -> dict:
-    obs, indicators = data.scoring_inputs()
-    return scoring.explain_indicator(obs, indicators, indicator_id, geo=geo)
-
-
-def status_text(status: str, lang: str) -> str:
+def status_text(status: str | None, lang: str) -> str:
+    if _missing(status):
+        return "–"
     return f"{STATUS_ICONS.get(status, '')} {t('status_' + status, lang)}"
 
 
 def label_text(label: str | None, lang: str) -> str:
-    if label is None or (isinstance(label, float) and pd.isna(label)):
+    if _missing(label):
         return t("label_none", lang)
     return f"{LABEL_ICONS[label]} {t('label_' + label, lang)}"
 
 
 def score_text(score: float | None, lang: str) -> str:
-    return "–" if score is None or pd.isna(score) else format_number(score, lang, decimals=2)
+    return "–" if _missing(score) else format_number(score, lang, decimals=2)
 
 
-def movers(goal_id: str, lang: str, n: int = 3) -> list[tuple[str, str, str]]:
-    """The indicators that move the goal score most: weight × distance from the goal score.
-    Returns (indicator_id, name, 'pulls up'/'pulls down')."""
-    goals = goal_scores().set_index("goal_id")
-    goal_score = goals.loc[goal_id, "score"]
-    if pd.isna(goal_score):
-        return []
-    scores = indicator_scores()
-    scores = scores[(scores["goal_id"] == goal_id) & scores["score"].notna()].copy()
-    scores["pull"] = scores["weight"] * (scores["score"] - goal_score)
-    scores = scores.reindex(scores["pull"].abs().sort_values(ascending=False).index).head(n)
-    names = data.indicators().set_index("indicator_id")[f"name_{lang}"]
-    return [(row.indicator_id, names[row.indicator_id], t("movers_up" if row.pull > 0 else "movers_down", lang))
-            for row in scores.itertuples() if row.pull != 0]
+def has_change(row) -> bool:
+    """The scored change is shown when there is one: a base and a later latest period."""
+    return (row is not None and not _missing(row["change"]) and not _missing(row["base_period"])
+            and row["base_period"] != row["latest_period"])
 
 
-def explain_indicator_text(detail: dict, unit_kind: str, lang: str) -> list[str]:
-    """The calculation for one indicator, in sentences, with every number used."""
-    trend = detail["trend"]
-    fmt = lambda v: format_value(v, unit_kind, lang) if v is not None else "–"  # noqa: E731
-    pct = lambda v: "–" if v is None else format_value(100 * v, "percent", lang, decimals=2)  # noqa: E731
+def change_text(row, unit_kind: str, lang: str) -> str:
+    """`indicator_scores.change` with its sign, or '–'."""
+    return format_change(row["change"], unit_kind, lang) if has_change(row) else "–"
+
+
+def since_text(row) -> str:
+    """`indicator_scores.base_period`, the period the shown change (and the status) is measured from."""
+    return str(row["base_period"]) if has_change(row) else "–"
+
+
+def explain_indicator_text(score: dict, peers: pd.DataFrame, unit_kind: str, lang: str) -> list[str]:
+    """The calculation for one indicator, in sentences, with every number the build stored."""
+    fmt = lambda v: "–" if _missing(v) else format_value(v, unit_kind, lang)  # noqa: E731
+    pct = lambda v: "–" if _missing(v) else format_value(100 * v, "percent", lang, decimals=2)  # noqa: E731
+    with_target = not _missing(score.get("required_cagr"))
     lines = []
-    if trend.get("base_value") is not None and trend.get("latest_value") is not None:
-        thresholds = trend.get("thresholds") or {}
-        if trend.get("method") == "target":
-            shown = " / ".join(format_number(thresholds[k], lang, decimals=3) for k in ("high", "med", "low") if k in thresholds)
+    if has_change(score) and not _missing(score["base_value"]) and not _missing(score["latest_value"]):
+        thresholds = [score.get(f"threshold_{k}") for k in ("high", "med", "low")]
+        thresholds = [v for v in thresholds if not _missing(v)]
+        if with_target:
+            shown = " / ".join(format_number(v, lang, decimals=3) for v in thresholds)
         else:
-            shown = " / ".join(pct(thresholds[k]) for k in ("high", "med", "low") if k in thresholds)
+            shown = " / ".join(pct(v) for v in thresholds)
         limit = ""
-        if trend.get("limit_factor") is not None:
-            limit = t("explain_limit", lang, c=format_number(trend["limit_factor"], lang, decimals=3),
-                      limit=format_number(trend["limit_value"], lang))
-        lines.append(t("explain_trend", lang, base_value=fmt(trend["base_value"]), base_period=trend["base_period"],
-                       latest_value=fmt(trend["latest_value"]), latest_period=trend["latest_period"],
-                       cagr=pct(trend.get("cagr")), thresholds=shown or "–", limit=limit,
-                       status=status_text(trend["status"], lang)))
-        if trend.get("method") == "target" and trend.get("required_cagr") is not None:
-            lines[-1] += t("explain_target", lang, target=fmt(trend["target_value"]), target_year=trend["target_year"],
-                           required=pct(trend["required_cagr"]),
-                           ratio=format_number(trend.get("progress_value"), lang, decimals=2))
+        if not _missing(score.get("limit_factor")):
+            limit = t("explain_limit", lang, c=format_number(score["limit_factor"], lang, decimals=3),
+                      limit=format_number(score["limit_value"], lang))
+        lines.append(t("explain_trend", lang, base_value=fmt(score["base_value"]), base_period=score["base_period"],
+                       latest_value=fmt(score["latest_value"]), latest_period=score["latest_period"],
+                       cagr=pct(score.get("cagr")), thresholds=shown or "–", limit=limit,
+                       status=status_text(score["status"], lang)))
+        if with_target:
+            lines[-1] += t("explain_target", lang, target=fmt(score["target_value"]),
+                           target_year=int(score["target_year"]), required=pct(score["required_cagr"]),
+                           ratio=format_number(score.get("progress_value"), lang, decimals=2))
     else:
-        lines.append(status_text(trend["status"], lang))
-    if detail.get("level_basis") == "peers":
-        peers = ", ".join(f"{geo_name(p['geo'], lang)} {fmt(p['value'])} ({p['period']})" for p in detail["peers"])
-        lines.append(t("explain_level", lang, matched=detail["n_peers_matched"], n=len(detail["peers"]), peers=peers,
-                       level=score_text(detail["level_score"], lang)))
-    elif detail.get("level_basis") == "target":
-        lines.append(t("explain_level_target", lang, level=score_text(detail["level_score"], lang)))
+        lines.append(status_text(score["status"], lang))
+    if score.get("level_basis") == "peers" and not peers.empty:
+        by_geo = peers.set_index("peer_geo")
+        shown = ", ".join(f"{geo_name(g, lang)} {fmt(by_geo.loc[g, 'peer_value'])} ({by_geo.loc[g, 'peer_period']})"
+                          for g in ordered_geos(by_geo.index))
+        matched = 0 if _missing(score.get("n_peers_matched")) else int(score["n_peers_matched"])
+        lines.append(t("explain_level", lang, matched=matched, n=int(score["n_peers"]), peers=shown,
+                       level=score_text(score["level_score"], lang)))
+    elif score.get("level_basis") == "target":
+        lines.append(t("explain_level_target", lang, level=score_text(score["level_score"], lang)))
     else:
         lines.append(t("explain_no_level", lang))
-    lines.append(t("explain_score", lang, development=score_text(detail["development_score"], lang),
-                   level=score_text(detail["level_score"], lang), score=score_text(detail["score"], lang)))
-    if trend.get("warnings"):
-        lines.append(t("explain_warnings", lang, warnings="; ".join(trend["warnings"])))
+    lines.append(t("explain_score", lang, development=score_text(score["development_score"], lang),
+                   level=score_text(score["level_score"], lang), score=score_text(score["score"], lang)))
+    if not _missing(score.get("warnings")) and score["warnings"]:
+        lines.append(t("explain_warnings", lang, warnings=score["warnings"]))
     return lines

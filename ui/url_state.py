@@ -1,0 +1,130 @@
+"""View state in the URL, so every view can be shared as a link.
+
+- `choose`: a selectbox whose value lives in one query parameter (`?goal=G3`, `?indicator=egdi_value`).
+- The explorer's state: `indicators=a,b&geo=NO,SE&from=2015&to=2024&index=2019&breakdown=age=16-24` parsed into an
+  `ExplorerState` plus a list of problems (shown as friendly messages, never raised), and back to parameters.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from ui.i18n import t
+
+
+def choose(param: str, options: list[str], *, label: str, lang: str, format_func, unknown_key: str,
+           key: str) -> str:
+    """A selectbox whose value lives in `?param=`; an unknown value gives a friendly message, never a traceback."""
+    requested = st.query_params.get(param)
+    if requested is not None and requested not in options:
+        st.warning(t(unknown_key, lang, value=requested[:80]))
+        requested = None
+    index = options.index(requested) if requested in options else 0
+    value = st.selectbox(label, options, index=index, format_func=format_func, key=key)
+    if st.query_params.get(param) != value:
+        st.query_params[param] = value
+    return value
+
+
+MAX_INDICATORS = 8
+MAX_GEOS = 10
+
+
+@dataclass
+class ExplorerState:
+    indicators: list[str] = field(default_factory=list)
+    geos: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    index_year: int | None = None
+    breakdowns: list[str] = field(default_factory=list)
+
+    def to_params(self) -> dict[str, str]:
+        """The URL parameters for this state (empty values left out)."""
+        params = {
+            "indicators": ",".join(self.indicators),
+            "geo": ",".join(self.geos),
+            "from": "" if self.year_from is None else str(self.year_from),
+            "to": "" if self.year_to is None else str(self.year_to),
+            "index": "" if self.index_year is None else str(self.index_year),
+            "breakdown": ",".join(self.breakdowns),
+        }
+        return {k: v for k, v in params.items() if v}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A URL parameter that was ignored: `kind` names the text key suffix, `param` and `value` fill it in."""
+    kind: str
+    param: str
+    value: str
+
+
+def _split(value: str | None) -> list[str]:
+    if value is None:
+        return []
+    return list(dict.fromkeys(part.strip() for part in str(value).split(",") if part.strip()))
+
+
+def _year(params: dict, name: str, years: list[int], problems: list[Problem]) -> int | None:
+    raw = params.get(name)
+    if raw is None or str(raw).strip() == "":
+        return None
+    text = str(raw).strip()
+    if not re.fullmatch(r"\d{4}", text):
+        problems.append(Problem("bad_year", name, text[:40]))
+        return None
+    year = int(text)
+    if years and not (min(years) <= year <= max(years)):
+        problems.append(Problem("year_out_of_range", name, text))
+        return None
+    return year
+
+
+def parse_state(params: dict, *, indicators: list[str], geos: list[str], years: list[int],
+                breakdowns: list[str] | None = None) -> tuple[ExplorerState, list[Problem]]:
+    """Read the explorer's state from URL parameters; anything unknown or malformed is dropped and reported."""
+    problems: list[Problem] = []
+    state = ExplorerState()
+    for name, options, target, limit in (("indicators", indicators, state.indicators, MAX_INDICATORS),
+                                         ("geo", geos, state.geos, MAX_GEOS)):
+        for value in _split(params.get(name)):
+            if value not in options:
+                problems.append(Problem("unknown_value", name, value[:80]))
+            elif len(target) >= limit:
+                problems.append(Problem("too_many", name, str(limit)))
+                break
+            else:
+                target.append(value)
+    state.year_from = _year(params, "from", years, problems)
+    state.year_to = _year(params, "to", years, problems)
+    if state.year_from is not None and state.year_to is not None and state.year_from > state.year_to:
+        problems.append(Problem("from_after_to", "from", f"{state.year_from}>{state.year_to}"))
+        state.year_from, state.year_to = state.year_to, state.year_from
+    state.index_year = _year(params, "index", years, problems)
+    if breakdowns is not None:
+        for value in _split(params.get("breakdown")):
+            if value in breakdowns:
+                state.breakdowns.append(value)
+            else:
+                problems.append(Problem("unknown_value", "breakdown", value[:80]))
+    known = {"indicators", "geo", "from", "to", "index", "breakdown", "lang"}
+    for name in params:
+        if name not in known:
+            problems.append(Problem("unknown_param", name, str(params[name])[:40]))
+    return state, problems
+
+
+EXPLORER_PARAMS = ("indicators", "geo", "from", "to", "index", "breakdown")
+
+
+def sync_params(state: ExplorerState) -> None:
+    """Keep the URL in step with the explorer's choices; an emptied choice stays empty when the link is opened."""
+    wanted = {"indicators": "", "geo": "", **state.to_params()}
+    for key in EXPLORER_PARAMS:
+        if key in wanted and st.query_params.get(key) != wanted[key]:
+            st.query_params[key] = wanted[key]
+        elif key not in wanted and key in st.query_params:
+            del st.query_params[key]
