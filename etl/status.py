@@ -23,10 +23,8 @@ def warehouse_summary(path: Path) -> dict:
             "years": con.execute("SELECT min(year), max(year) FROM observations").fetchall()[0],
             "by_origin": con.execute(
                 "SELECT origin_kind, count(*) FROM observations GROUP BY 1 ORDER BY 1").fetchall(),
-            "last_run": con.execute(
-                "SELECT build_id, started_at, finished_at, status, n_observations FROM etl_runs "
-                "ORDER BY finished_at DESC LIMIT 1").fetchall()[0],
-            "n_runs": scalar("SELECT count(*) FROM etl_runs"),
+            "build": con.execute("SELECT build_id, built_at, previous_build_id FROM build").fetchall()[0],
+            "n_changes": scalar("SELECT count(*) FROM changes"),
             "source_status": (
                 con.execute("SELECT source, last_success, last_attempt, last_error, row_count FROM source_status "
                             "ORDER BY source").fetchall()
@@ -40,10 +38,16 @@ def cli_status(path: Path) -> int:
     if not Path(path).exists():
         print(f"No warehouse at {path}. Build it with: python -m etl build", file=sys.stderr)
         return 1
-    s = warehouse_summary(path)
-    build_id, started, finished, status, n_obs = s["last_run"]
+    try:
+        s = warehouse_summary(path)
+    except (duckdb.Error, IndexError) as exc:
+        print(f"{path} is not a readable warehouse ({str(exc).splitlines()[0][:200]}). Rebuild it with: "
+              "python -m etl build", file=sys.stderr)
+        return 1
+    build_id, built_at, previous = s["build"]
     print(f"Warehouse: {path}")
-    print(f"Last build: {build_id} ({status}), finished {finished:%Y-%m-%d %H:%M:%S} UTC; {s['n_runs']} build(s) recorded")
+    print(f"Build: {build_id}, built {built_at:%Y-%m-%d %H:%M:%S} UTC; "
+          f"{s['n_changes']} figure(s) changed since {previous or 'nothing (first build)'}")
     print(f"Goals: {s['goals']}  Indicators: {s['indicators']} ({s['indicators_with_data']} with data)")
     print(f"Observations: {s['observations']} ({s['preferred']} preferred), years {s['years'][0]}–{s['years'][1]}")
     print("By origin: " + ", ".join(f"{kind} {n}" for kind, n in s["by_origin"]))

@@ -203,3 +203,15 @@ def test_a_preferred_value_rule_each(tmp_path, small_catalog):
     _build(target, small_catalog, folder)
     chosen = dict(_rows(target, "SELECT period, value FROM observations WHERE is_preferred ORDER BY period"))
     assert chosen == {p: float(pair[0][0]) for p, pair in cases.items()}
+
+
+def test_status_reports_the_build_and_names_a_corrupt_warehouse(tmp_path, small_catalog, small_snapshot, capsys):
+    target = tmp_path / "w.duckdb"
+    result = _build(target, small_catalog, small_snapshot)
+    assert etl_main(["--warehouse", str(target), "status"]) == 0
+    out = capsys.readouterr().out
+    assert f"Build: {result.build_id}" in out and "Observations: 6 (5 preferred)" in out
+    target.write_bytes(b"not a database")
+    assert etl_main(["--warehouse", str(target), "status"]) == 1
+    err = capsys.readouterr().err
+    assert "is not a readable warehouse" in err and "python -m etl build" in err and "Traceback" not in err
