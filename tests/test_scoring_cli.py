@@ -1,5 +1,8 @@
-"""CLI test: builds a tiny DuckDB warehouse (SYNTHETIC TEST DATA, not real figures) and runs
-`python -m indicators score` in a subprocess. Expected values are hand-computed below."""
+"""CLI tests of `python -m indicators score` (run in a subprocess):
+
+* on a tiny DuckDB warehouse of SYNTHETIC TEST DATA (not real figures), expected values hand-computed below;
+* on the REAL warehouse (the shared real_warehouse fixture): the CLI prints exactly the table score_tables returns.
+"""
 from __future__ import annotations
 
 import csv
@@ -9,13 +12,15 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
+
+from etl.schema import column_names
+from indicators import score_tables
+from indicators.__main__ import load_inputs, table_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
-GOAL_HEADER = ["goal_id", "geo", "score", "label", "n_indicators"]
-INDICATOR_HEADER = ["indicator_id", "geo", "base_period", "base_value", "latest_period", "latest_value", "target",
-                    "target_period", "direction", "limit", "cagr", "status", "score"]
 
 # (indicator_id, geo, breakdown, period, year, value, is_preferred) -- synthetic test data
 OBSERVATIONS = [
@@ -49,8 +54,8 @@ def build_warehouse(path: Path) -> None:
         target_period VARCHAR, target_source_url VARCHAR, target_kind VARCHAR, target_note_nb VARCHAR,
         target_note_en VARCHAR, connector_source VARCHAR, life_events VARCHAR)""")
     ind = [
-        # limit_value NULL here: the CLI must take 100 from the unit
-        ("t_share", "G1", "pct", "higher", None, 2.0, None, None, None),
+        # limit_value as the catalogue writes it: the unit's limit
+        ("t_share", "G1", "pct", "higher", 100.0, 2.0, None, None, None),
         ("t_rank", "G1", "rank", "lower", None, None, 1.0, "2030", "test"),
         ("t_single", "G2", "pct", "higher", None, 1.0, None, None, None),
     ]
@@ -89,50 +94,53 @@ def parse(text: str) -> tuple[list[str], list[dict[str, str]]]:
 
 def test_goal_level(warehouse):
     header, rows = parse(run_cli("--geo", "NO", "--level", "goal", "--warehouse", str(warehouse)))
-    assert header == GOAL_HEADER
+    assert header == column_names("goal_scores")
     # t_share: CAGR sqrt(94/92)-1 = 0.010811 >= 0.015 * (1 - 0.92^4.44) = 0.004641 -> substantial (3);
     #          level 94 vs 95, 90, 93, 80: 3 of 4 -> 2.5; score 2.75, weight 2
     # t_rank:  base 2018 = 10, latest 2021 = 8: progress 0.41056 -> limited (1.5); level vs target 1 -> 1;
     #          score 1.25, weight 1
     # G1 = (2.75*2 + 1.25) / 3 = 2.25 -> god;  G2: one observation, no peers -> no score
-    assert rows == [
-        {"goal_id": "G1", "geo": "NO", "score": "2.25", "label": "god", "n_indicators": "2"},
-        {"goal_id": "G2", "geo": "NO", "score": "", "label": "", "n_indicators": "0"},
-    ]
+    assert [(r["goal_id"], r["geo"], r["score"], r["label"], r["n_indicators"], r["n_excluded"]) for r in rows] == [
+        ("G1", "NO", "2.25", "god", "2", "0"), ("G2", "NO", "", "", "0", "1")]
+    assert parse(run_cli("--table", "goal_scores", "--warehouse", str(warehouse)))[1] == rows
 
 
 def test_indicator_level(warehouse):
     header, rows = parse(run_cli("--level", "indicator", "--warehouse", str(warehouse)))
-    assert header == INDICATOR_HEADER
+    assert header == column_names("indicator_scores")
     by_id = {r["indicator_id"]: r for r in rows}
     share = by_id["t_share"]
     assert (share["base_period"], float(share["base_value"])) == ("2019", 92.0)
     assert (share["latest_period"], float(share["latest_value"])) == ("2021", 94.0)
-    assert share["target"] == "" and share["target_period"] == ""
-    assert share["direction"] == "higher" and float(share["limit"]) == 100.0
+    assert float(share["change"]) == 2.0 and share["rule"] == "cagr_no_target"
+    assert share["target_value"] == "" and share["target_year"] == ""
+    assert float(share["limit_value"]) == 100.0
     assert float(share["cagr"]) == pytest.approx(0.010811, abs=1e-6)
     assert share["status"] == "substantial_progress" and float(share["score"]) == 2.75
 
     rank = by_id["t_rank"]
     assert (rank["base_period"], float(rank["base_value"])) == ("2018", 10.0)
     assert (rank["latest_period"], float(rank["latest_value"])) == ("2021-2022", 8.0)
-    assert float(rank["target"]) == 1.0 and rank["target_period"] == "2030"
-    assert rank["direction"] == "lower" and rank["limit"] == ""
+    assert float(rank["change"]) == -2.0 and rank["rule"] == "cagr_vs_target"
+    assert float(rank["target_value"]) == 1.0 and rank["target_year"] == "2030"
+    assert rank["limit_value"] == ""
     assert float(rank["cagr"]) == pytest.approx(-0.071682, abs=1e-6)
     assert rank["status"] == "limited_progress" and float(rank["score"]) == 1.25
 
     single = by_id["t_single"]
     assert single["status"] == "insufficient_data" and single["score"] == "" and single["cagr"] == ""
+    assert single["rule"] == "insufficient_data: one year only" and single["change"] == ""
 
 
 def test_as_of_and_other_geo(warehouse):
     _, rows = parse(run_cli("--as-of", "2020", "--warehouse", str(warehouse)))
     # as of 2020: t_share has one point and no peer data yet; t_rank 2017-2018 -> insufficient, level 1
-    assert rows[0] == {"goal_id": "G1", "geo": "NO", "score": "1.00", "label": "mindre god", "n_indicators": "1"}
+    assert (rows[0]["goal_id"], rows[0]["score"], rows[0]["label"], rows[0]["n_indicators"]) == (
+        "G1", "1.0", "mindre god", "1")
 
     _, rows = parse(run_cli("--geo", "SE", "--warehouse", str(warehouse)))
     # SE: t_share one point (95) vs NO 94, DK 90, FI 93, EU27 80 -> best -> 3.00
-    assert rows[0] == {"goal_id": "G1", "geo": "SE", "score": "3.00", "label": "god", "n_indicators": "1"}
+    assert (rows[0]["goal_id"], rows[0]["geo"], rows[0]["score"], rows[0]["label"]) == ("G1", "SE", "3.0", "god")
 
 
 def test_warehouse_opened_read_only(warehouse):
@@ -142,3 +150,52 @@ def test_warehouse_opened_read_only(warehouse):
         run_cli("--warehouse", str(warehouse))
     finally:
         con.close()
+
+
+# ------------------------------------------------------------------------------------------------------
+# the real data: the CLI prints the table score_tables returns
+# ------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_tables(real_warehouse):
+    with duckdb.connect(str(real_warehouse), read_only=True) as con:
+        observations = con.execute("SELECT * FROM observations").df()
+    from indicators.catalog import load_catalog
+
+    return score_tables(observations, load_catalog(ROOT / "indicators" / "catalog.toml")), observations
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+@pytest.mark.parametrize("args, table, geo", [
+    (("--geo", "NO", "--level", "goal"), "goal_scores", "NO"),
+    (("--geo", "SE", "--level", "indicator"), "indicator_scores", "SE"),
+    (("--table", "movers", "--geo", "all"), "movers", None),
+    (("--table", "goal_score_history", "--geo", "DK"), "goal_score_history", "DK"),
+    (("--table", "indicator_score_peers", "--geo", "FI"), "indicator_score_peers", "FI"),
+])
+def test_cli_prints_the_score_table_of_the_real_data(real_warehouse, real_tables, args, table, geo):
+    frame = real_tables[0][table]
+    expected = frame if geo is None else frame[frame["geo"] == geo]
+    assert not expected.empty
+    printed = run_cli(*args, "--warehouse", str(real_warehouse))
+    assert printed == _csv(expected)
+    parsed = pd.read_csv(io.StringIO(printed), keep_default_na=False, dtype=str)
+    assert list(parsed.columns) == column_names(table) and len(parsed) == len(expected)
+
+
+def test_cli_as_of_equals_the_history_of_the_real_data(real_warehouse, real_tables):
+    tables, observations = real_tables
+    hist = tables["goal_score_history"]
+    year = int(hist["as_of"].min()) + 1
+    expected = hist[(hist["as_of"] == year) & (hist["geo"] == "NO")].drop(columns="as_of")
+    assert run_cli("--as-of", str(year), "--warehouse", str(real_warehouse)) == _csv(expected)
+
+
+def test_cli_reads_the_warehouse_catalogue_as_the_catalogue_file_gives_it(real_warehouse, real_tables):
+    observations, catalog = load_inputs(str(real_warehouse))
+    frame = table_for(observations, catalog, "goal_scores", None)
+    pd.testing.assert_frame_equal(frame, real_tables[0]["goal_scores"])

@@ -1,0 +1,204 @@
+"""score_tables on the REAL data: the warehouse built from indicators/catalog.toml and data/curated (the shared
+real_warehouse fixture). Every expectation is derived from the catalogue, the observations or the method's
+parameters; no figure or count is written down here. The one synthetic edit (status_changes) says so."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from etl.schema import TABLES, column_names
+from indicators import score_tables
+from indicators.catalog import load_catalog
+from indicators.method import METHOD
+from indicators.scoring import label_for_score, round_score
+from indicators.trend import select_base_year
+from tests.conftest import ROOT
+
+TABLE_NAMES = ("indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "movers",
+               "status_changes")
+
+
+@pytest.fixture(scope="module")
+def inputs(real_warehouse):
+    with duckdb.connect(str(real_warehouse), read_only=True) as con:
+        observations = con.execute("SELECT * FROM observations").df()
+    return observations, load_catalog(ROOT / "indicators" / "catalog.toml")
+
+
+@pytest.fixture(scope="module")
+def tables(inputs):
+    return score_tables(*inputs)
+
+
+@pytest.fixture(scope="module")
+def series(inputs):
+    """{(indicator_id, geo): {year: (period, value)}} of the preferred totals, read here independently of the code."""
+    obs = inputs[0]
+    obs = obs[obs["is_preferred"].astype(bool) & (obs["breakdown"].fillna("") == "") & obs["value"].notna()]
+    out: dict = {}
+    for r in obs.sort_values(["year", "period"]).itertuples():
+        out.setdefault((r.indicator_id, r.geo), {})[int(r.year)] = (r.period, float(r.value))  # last period wins
+    return out
+
+
+def test_exactly_the_schema_tables_columns_and_duckdb_types(tables):
+    assert set(tables) == set(TABLE_NAMES)
+    con = duckdb.connect()
+    for name, frame in tables.items():
+        assert list(frame.columns) == column_names(name), name
+        con.register("frame_view", frame)
+        described = [(r[0], r[1]) for r in con.execute("DESCRIBE SELECT * FROM frame_view").fetchall()]
+        con.unregister("frame_view")
+        assert described == [(c.name, c.type) for c in TABLES[name]], name
+
+
+def test_one_indicator_row_per_scored_geo_and_catalogue_indicator(tables, inputs):
+    _, catalog = inputs
+    df = tables["indicator_scores"]
+    expected = [(g, i) for g in METHOD.scored_geos for i in catalog.indicators["indicator_id"]]
+    assert list(zip(df["geo"], df["indicator_id"])) == expected
+    goal_of = catalog.indicators.set_index("indicator_id")["goal_id"]
+    assert (df["goal_id"] == df["indicator_id"].map(goal_of)).all()
+
+
+def test_every_catalogue_goal_has_a_row_per_geo_in_catalogue_order(tables, inputs):
+    _, catalog = inputs
+    goals = tables["goal_scores"]
+    expected = [(g, goal) for g in METHOD.scored_geos for goal in catalog.goals["goal_id"]]
+    assert list(zip(goals["geo"], goals["goal_id"])) == expected
+
+
+def test_history_from_the_base_year_to_the_latest_observation_year(tables, inputs, series):
+    _, catalog = inputs
+    last = max(year for points in series.values() for year in points)
+    hist = tables["goal_score_history"]
+    expected = [(g, year, goal) for g in METHOD.scored_geos for year in range(METHOD.base_year, last + 1)
+                for goal in catalog.goals["goal_id"]]
+    assert list(zip(hist["geo"], hist["as_of"], hist["goal_id"])) == expected
+    # scored on all data = scored as of the latest year
+    latest = hist[hist["as_of"] == last].drop(columns="as_of").reset_index(drop=True)
+    pd.testing.assert_frame_equal(latest, tables["goal_scores"])
+
+
+def test_change_is_latest_minus_base_with_the_one_base_rule(tables, series):
+    rows = tables["indicator_scores"]
+    n_changes = 0
+    for r in rows.itertuples():
+        points = series.get((r.indicator_id, r.geo), {})
+        if not points:
+            assert pd.isna(r.latest_value) and pd.isna(r.change)
+            continue
+        latest_year = max(points)
+        assert (r.latest_year, r.latest_period, r.latest_value) == (latest_year, *points[latest_year])
+        base_year = select_base_year(points)
+        if base_year is None or base_year >= latest_year:  # no base, or nothing later to measure to
+            assert pd.isna(r.base_year) and pd.isna(r.base_value) and pd.isna(r.change), r
+            continue
+        assert (r.base_year, r.base_period, r.base_value) == (base_year, *points[base_year]), r
+        observed = points[latest_year][1] - points[base_year][1]  # from the observations, not the row
+        assert r.change == observed and r.change == r.latest_value - r.base_value, r
+        assert (r.change > 0) == (points[latest_year][1] > points[base_year][1]), r
+        n_changes += 1
+    assert n_changes > 0
+    assert (rows["base_year"].dropna() >= min(METHOD.earlier_base_years)).all()
+
+
+def test_rules_and_statuses(tables):
+    rows = tables["indicator_scores"]
+    allowed = {"target_achieved", "cagr_vs_target", "cagr_no_target"}
+    for r in rows.itertuples():
+        if r.status == "insufficient_data":
+            assert r.rule.startswith("insufficient_data: ")
+            assert pd.isna(r.development_score)
+        else:
+            assert r.rule in allowed and r.development_score == METHOD.development_scores[r.status]
+        if r.rule in ("cagr_vs_target", "cagr_no_target"):
+            assert not pd.isna(r.cagr) and not pd.isna(r.threshold_high)
+            assert r.threshold_high > r.threshold_med or r.limit_factor == 0
+        if r.rule == "cagr_vs_target":
+            assert (r.threshold_high, r.threshold_med, r.threshold_low) == tuple(METHOD.thresholds_with_target.values())
+        parts = [x for x in (r.development_score, r.level_score) if not pd.isna(x)]
+        assert (pd.isna(r.score) and not parts) or r.score == pytest.approx(sum(parts) / len(parts))
+
+
+def test_peers_table_matches_the_indicator_rows(tables):
+    rows = tables["indicator_scores"].set_index(["geo", "indicator_id"])
+    peers = tables["indicator_score_peers"]
+    for (geo, ind), group in peers.groupby(["geo", "indicator_id"], sort=False):
+        row = rows.loc[(geo, ind)]
+        assert row["level_basis"] == "peers"
+        assert len(group) == row["n_peers"] and group["own_at_least_as_good"].sum() == row["n_peers_matched"]
+        assert geo not in set(group["peer_geo"]) and set(group["peer_geo"]) <= set(METHOD.peer_geos)
+        assert (group["peer_year"] <= row["latest_year"]).all()
+        assert row["level_score"] == 1 + 2 * row["n_peers_matched"] / row["n_peers"]
+    with_peers = rows[rows["level_basis"] == "peers"]
+    assert len(with_peers) == peers.groupby(["geo", "indicator_id"]).ngroups
+
+
+def test_goal_scores_are_the_rounded_weighted_means_of_the_indicator_rows(tables):
+    ind = tables["indicator_scores"]
+    for g in tables["goal_scores"].itertuples():
+        members = ind[(ind["geo"] == g.geo) & (ind["goal_id"] == g.goal_id)]
+        used = members[members["score"].notna() & (members["weight"] > 0)]
+        assert (g.n_indicators, g.n_excluded) == (len(used), len(members) - len(used))
+        if used.empty:
+            assert pd.isna(g.score) and pd.isna(g.label)
+            continue
+        exact = (used["score"] * used["weight"]).sum() / used["weight"].sum()
+        assert g.score_unrounded == pytest.approx(exact, abs=1e-12)
+        assert g.score == round_score(g.score_unrounded) and g.label == label_for_score(g.score)
+        assert g.total_weight == pytest.approx(used["weight"].sum())
+
+
+def test_movers_largest_pull_first(tables):
+    ind, movers = tables["indicator_scores"], tables["movers"]
+    n_goals_with_movers = 0
+    for g in tables["goal_scores"].itertuples():
+        mine = movers[(movers["geo"] == g.geo) & (movers["goal_id"] == g.goal_id)]
+        members = ind[(ind["geo"] == g.geo) & (ind["goal_id"] == g.goal_id) & ind["score"].notna()
+                      & (ind["weight"] > 0)]
+        if pd.isna(g.score_unrounded):
+            assert mine.empty
+            continue
+        pulls = members["weight"] * (members["score"] - g.score_unrounded)  # by hand from the indicator rows
+        pulls = pulls[pulls.abs() > METHOD.tolerance]
+        assert len(mine) == min(METHOD.movers, len(pulls))
+        if mine.empty:
+            continue
+        n_goals_with_movers += 1
+        assert list(mine["rank"]) == list(range(1, len(mine) + 1))
+        size = mine["pull"].abs().tolist()
+        assert size == sorted(size, reverse=True)  # |pull| non-increasing
+        top = pulls.abs().max()
+        top_ids = sorted(members.loc[pulls.index[pulls.abs() == top], "indicator_id"])
+        assert mine.iloc[0]["indicator_id"] == top_ids[0] and abs(mine.iloc[0]["pull"]) == top
+        by_id = dict(zip(members["indicator_id"], members["weight"] * (members["score"] - g.score_unrounded)))
+        for m in mine.itertuples():
+            assert m.pull == pytest.approx(by_id[m.indicator_id], abs=1e-12)
+            assert m.direction == ("up" if m.pull > 0 else "down")
+    assert n_goals_with_movers > 0
+
+
+def test_status_changes_after_changing_one_observation(inputs, tables):
+    """SYNTHETIC EDIT of real data: the previous figures differ from the real ones in one value only."""
+    observations, catalog = inputs
+    ind = tables["indicator_scores"]
+    # a Norwegian indicator whose status came from its growth and is not what "no change" gives
+    candidates = ind[(ind["geo"] == "NO") & (ind["rule"] == "cagr_no_target")
+                     & (ind["status"] != "limited_progress") & (ind["limit_factor"].fillna(1) > 0)]
+    assert not candidates.empty
+    row = candidates.iloc[0]
+    latest = (observations["indicator_id"] == row["indicator_id"]) & (observations["geo"] == "NO") \
+        & (observations["period"] == row["latest_period"]) & observations["is_preferred"].astype(bool) \
+        & (observations["breakdown"].fillna("") == "")
+    assert latest.sum() == 1
+    previous = observations.copy()
+    previous.loc[latest, "value"] = row["base_value"]  # before: no change since the base -> limited progress
+    changes = score_tables(observations, catalog, previous_observations=previous)["status_changes"]
+    no = changes[changes["geo"] == "NO"]
+    assert list(no["indicator_id"]) == [row["indicator_id"]]
+    assert (no.iloc[0]["old_status"], no.iloc[0]["new_status"]) == ("limited_progress", row["status"])
+    assert no.iloc[0]["new_score"] == row["score"]
+    assert set(changes["indicator_id"]) == {row["indicator_id"]}  # other geos: only via NO as their peer
+    assert score_tables(observations, catalog, previous_observations=observations)["status_changes"].empty
