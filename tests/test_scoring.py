@@ -328,6 +328,17 @@ def test_movers_top_three_and_zero_pull_left_out():
     assert list(no["indicator_id"]) == ["a", "b"] and list(no["pull"]) == [1.0, -1.0]
 
 
+def test_movers_ordered_by_size_of_pull():
+    # a substantial (3), b limited (1.5), c moderate (2): mean 6.5 / 3 = 2.1667
+    # pulls a +0.8333, b -0.6667, c -0.1667 -> a, b, c
+    obs = obs_frame([("a", "NO", "2019", 100), ("a", "NO", "2020", 102), ("b", "NO", "2019", 100),
+                     ("b", "NO", "2020", 100), ("c", "NO", "2019", 100), ("c", "NO", "2020", 101)])
+    cat = catalog([{"indicator_id": i, "goal_id": "G", "direction": "higher"} for i in "cba"], goals=("G",))
+    no = score_tables(obs, cat)["movers"].query("geo == 'NO'")
+    assert list(no["indicator_id"]) == ["a", "b", "c"] and list(no["direction"]) == ["up", "down", "down"]
+    assert no["pull"].tolist() == pytest.approx([3 - 6.5 / 3, 1.5 - 6.5 / 3, 2 - 6.5 / 3])
+
+
 def test_status_changes_name_what_changed():
     obs, cat = goal_inputs()
     before = obs.copy()
@@ -342,6 +353,16 @@ def test_status_changes_name_what_changed():
     assert set(changes["geo"]) <= set(METHOD.scored_geos)
     assert score_tables(obs, cat, previous_observations=obs)["status_changes"].empty
     assert score_tables(obs, cat)["status_changes"].empty
+
+
+def test_status_changes_include_a_score_change_with_the_same_status():
+    obs, cat = goal_inputs()
+    before = obs.copy()
+    before.loc[(before["indicator_id"] == "share") & (before["geo"] == "SE"), "value"] = 93.5
+    changes = score_tables(obs, cat, previous_observations=before)["status_changes"].query("geo == 'NO'")
+    # before: NO 94 beat all four peers (93.5, 90, 93, 80) -> level 3, score 3.0; now 3 of 4 -> 2.75
+    assert changes[["indicator_id", "old_status", "new_status", "old_score", "new_score"]].values.tolist() == [
+        ["share", tr.SUBSTANTIAL, tr.SUBSTANTIAL, 3.0, 2.75]]
 
 
 # ------------------------------------------------------------------------------------------------------
