@@ -26,6 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     refresh.add_argument("--source", action="append", help="only these sources (repeatable)")
     decode = sub.add_parser("decode", help="decode a JSON-stat 2.0 file to tidy CSV on stdout")
     decode.add_argument("file", type=Path)
+    publish = sub.add_parser("publish", help="write data/published/: open data files, datapackage.json, catalog.ttl")
+    publish.add_argument("--out", type=Path, default=None, help="folder to publish to (default: data/published)")
+    publish.add_argument("--base-url", default=None,
+                         help="URL the folder is served at, for catalog.ttl (default: $MONITOR_PUBLISH_BASE_URL or "
+                              "http://localhost:8000/)")
     args = parser.parse_args(argv)
 
     if args.command == "curate":
@@ -53,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         from etl.jsonstat import cli_decode
 
         return cli_decode(args.file, sys.stdout)
+    if args.command == "publish":
+        from etl.publish import PUBLISHED_DIR, cli_publish
+
+        return cli_publish(args.warehouse, args.out or PUBLISHED_DIR, base_url=args.base_url)
     return 2
 
 
