@@ -1,27 +1,124 @@
-"""The app rendered with streamlit's AppTest against a warehouse built from the real catalogue and snapshot."""
+"""The app rendered with streamlit's AppTest against a warehouse built from the real catalogue and curated files.
+
+The pages show what the build stored: every expectation below is read from the warehouse's score tables
+(indicator_scores, indicator_score_peers, goal_scores, goal_score_history, movers, changes, status_changes),
+never hard-coded, and never recomputed with the scoring code.
+"""
 from __future__ import annotations
 
+import ast
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, page_text
+from ui.i18n import format_change, format_number, t
+from ui.scores import LABEL_ICONS, STATUS_ICONS
 
 APP = str(ROOT / "app.py")
+STORED = ("indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "movers", "indicators",
+          "units", "goals", "build", "changes", "status_changes")
+
+
+def read_tables(warehouse: Path, folder: Path) -> dict[str, pd.DataFrame]:
+    copy = folder / "copy.duckdb"  # the app holds the original open with its own configuration
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        return {name: con.execute(f'SELECT * FROM "{name}"').df() for name in STORED}
+
+
+@pytest.fixture(scope="module")
+def stored(real_warehouse, tmp_path_factory) -> dict[str, pd.DataFrame]:
+    return read_tables(real_warehouse, tmp_path_factory.mktemp("stored"))
+
+
+@pytest.fixture(scope="module")
+def kinds(stored) -> dict[str, str]:
+    units = stored["units"].set_index("unit_id")["kind"]
+    return stored["indicators"].set_index("indicator_id")["unit_id"].map(units).to_dict()
+
+
+def norway(stored, table: str) -> pd.DataFrame:
+    frame = stored[table]
+    return frame[frame["geo"] == "NO"]
+
+
+def scored_changes(stored) -> pd.DataFrame:
+    """Norway's indicators whose score has a change (and the base period it is measured from)."""
+    scores = norway(stored, "indicator_scores")
+    return scores[scores["change"].notna() & scores["base_period"].notna()]
+
+
+def sign_of(change: float) -> str:
+    return "+" if change > 0 else ("\u2212" if change < 0 else "±")
+
+
+def status_words(status: str, lang: str) -> str:
+    return f"{STATUS_ICONS[status]} {t('status_' + status, lang)}"
+
+
+def label_words(label, lang: str) -> str:
+    return t("label_none", lang) if pd.isna(label) else f"{LABEL_ICONS[label]} {t('label_' + label, lang)}"
+
+
+def markdown_tables(at: AppTest) -> list[list[dict[str, str]]]:
+    """Every Markdown table on the page as a list of rows (header → cell text, links kept as Markdown)."""
+    tables = []
+    for element in at.markdown:
+        lines = element.value.splitlines()
+        if len(lines) < 2 or not lines[0].startswith("| ") or not lines[1].startswith("|---"):
+            continue
+        split = lambda line: [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]  # noqa: E731
+        header = split(lines[0])
+        tables.append([dict(zip(header, split(line))) for line in lines[2:]])
+    return tables
+
+
+def linked_id(cell: str, param: str) -> str | None:
+    match = re.search(rf"\?{param}=([A-Za-z0-9_]+)", cell)
+    return match.group(1) if match else None
 
 
 @pytest.fixture
 def app(real_warehouse, monkeypatch):
     monkeypatch.setenv("MONITOR_WAREHOUSE", str(real_warehouse))
+    monkeypatch.delenv("MONITOR_MODE", raising=False)
 
-    def run(**params) -> AppTest:
+    def run(page: str | None = None, **params) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60)
         for key, value in params.items():
             at.query_params[key] = value
         at.run()
         assert not at.exception, [e.value for e in at.exception]
+        if page is not None:
+            at.switch_page(page).run()
+            assert not at.exception, [e.value for e in at.exception]
         return at
 
     return run
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pages read the score tables; no scoring code behind the pages
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_no_page_or_ui_module_imports_the_scoring_code():
+    offenders = []
+    for path in [ROOT / "app.py", *sorted(ROOT.glob("pages/*.py")), *sorted(ROOT.glob("ui/**/*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n == "indicators" or n.startswith("indicators.")]
+    assert not offenders, offenders
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
@@ -32,61 +129,227 @@ def test_every_page_renders_in_both_languages(app, lang, page):
     assert at.sidebar.radio[0].value == lang
 
 
-def _open(app, page: str, **params) -> AppTest:
-    at = app(**params)
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_indicator_page_shows_the_scored_change_with_its_sign_and_base(app, stored, kinds, lang):
+    """For every indicator: the change beside the status is indicator_scores.change since base_period."""
+    scores = norway(stored, "indicator_scores").set_index("indicator_id")
+    with_change = set(scored_changes(stored)["indicator_id"])
+    assert with_change, "the warehouse has scored changes"
+    ids = list(stored["indicators"]["indicator_id"])
+    at = app(lang=lang, indicator=ids[0])
+    checked = 0
+    for indicator_id in ids:
+        if at.selectbox(key="indicator_select").value != indicator_id:
+            at.selectbox(key="indicator_select").set_value(indicator_id).run()
+        assert not at.exception, (indicator_id, [e.value for e in at.exception])
+        row = scores.loc[indicator_id]
+        metrics = {m.label: m.value for m in at.metric}
+        change_labels = [label for label in metrics if label.startswith(t("headline_change", lang, year=""))]
+        text = page_text(at)
+        assert f"{t('col_status', lang)}:** {status_words(row['status'], lang)}" in text, indicator_id
+        if indicator_id not in with_change:
+            assert not change_labels, (indicator_id, metrics)
+            continue
+        assert change_labels == [t("headline_change", lang, year=row["base_period"])], (indicator_id, metrics)
+        shown = metrics[change_labels[0]]
+        assert shown.startswith(sign_of(row["change"])), (indicator_id, shown, row["change"])
+        assert shown == format_change(row["change"], kinds[indicator_id], lang), (indicator_id, shown)
+        latest = f"{t('headline_latest', lang)} ({row['latest_period']})"
+        assert latest in metrics, (indicator_id, metrics)
+        # "How was this calculated" starts from the same base and latest periods
+        assert f"({row['base_period']})" in text and f"({row['latest_period']})" in text
+        checked += 1
+    assert checked == len(with_change)
 
 
-@pytest.mark.parametrize("lang, heading", [("nb", "Utviklingsstatus"), ("en", "Trend status")])
-def test_method_page_exists_in_both_languages(app, lang, heading):
-    at = _open(app, "pages/method.py", lang=lang)
+def test_indicator_explanation_reads_the_stored_score_and_peers(app, stored, kinds):
+    scores = norway(stored, "indicator_scores")
+    peers = norway(stored, "indicator_score_peers")
+    with_peers = scores[(scores["level_basis"] == "peers") & scores["score"].notna()]
+    assert len(with_peers) > 0
+    row = with_peers.iloc[0]
+    at = app(lang="en", indicator=row["indicator_id"])
     text = page_text(at)
-    assert heading in text and ("0.95" in text or "0,95" in text)
-    assert ("ikke Digdirs" in text) if lang == "nb" else ("not Digdir's" in text)
+    own = peers[peers["indicator_id"] == row["indicator_id"]]
+    assert f"at least as good as {int(row['n_peers_matched'])} of {int(row['n_peers'])} comparators" in text
+    assert int(own["own_at_least_as_good"].sum()) == int(row["n_peers_matched"]) and len(own) == int(row["n_peers"])
+    for peer in own.itertuples():
+        assert f"({peer.peer_period})" in text
+    assert (f"= mean of development score {format_number(row['development_score'], 'en', 2)} and level score "
+            f"{format_number(row['level_score'], 'en', 2)} = {format_number(row['score'], 'en', 2)}") in text
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_goal_tables_show_the_scored_change_base_and_status(app, stored, kinds, lang):
+    scores = norway(stored, "indicator_scores").set_index("indicator_id")
+    with_change = set(scored_changes(stored)["indicator_id"])
+    seen = set()
+    for goal_id in stored["goals"]["goal_id"]:
+        at = app(lang=lang, goal=goal_id)
+        table = next(tb for tb in markdown_tables(at) if tb and t("col_since", lang) in tb[0])
+        for cells in table:
+            indicator_id = linked_id(cells[t("col_indicator", lang)], "indicator")
+            row = scores.loc[indicator_id]
+            seen.add(indicator_id)
+            change, since = cells[t("col_change", lang)], cells[t("col_since", lang)]
+            if indicator_id in with_change:
+                assert change.startswith(sign_of(row["change"])), (indicator_id, change)
+                assert change == format_change(row["change"], kinds[indicator_id], lang)
+                assert since == row["base_period"], (indicator_id, since)
+            else:
+                assert (change, since) == ("–", "–"), indicator_id
+            assert cells[t("col_status", lang)] == status_words(row["status"], lang)
+            score = "–" if pd.isna(row["score"]) else format_number(row["score"], lang, 2)
+            assert cells[t("col_score", lang)] == score
+    assert seen == set(stored["indicators"]["indicator_id"])
+
+
+def test_movers_appear_in_the_movers_tables_order(app, stored):
+    movers = norway(stored, "movers").sort_values(["goal_id", "rank"])
+    assert len(movers) > 0
+    for goal_id, expected in movers.groupby("goal_id"):
+        at = app(lang="en", goal=goal_id)
+        line = next(m.value for m in at.markdown if m.value.startswith(f"**{t('movers', 'en')}:**"))
+        shown = re.findall(r"\(indicator\?indicator=([A-Za-z0-9_]+)&lang=en\) \(([^)]+)\)", line)
+        assert shown == [(r.indicator_id, t(f"movers_{r.direction}", "en")) for r in expected.itertuples()], goal_id
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
-def test_goal_report_prints_score_history_and_indicators(app, lang):
-    at = _open(app, "pages/report.py", lang=lang, goal="G4")
-    text = page_text(at)
-    assert "@media print" in " ".join(h.proto.body for h in at.get("html"))
-    assert ("Poengsum" if lang == "nb" else "Score") in text
-    assert "indicator?indicator=data_norge_datasets_registered" in text
+def test_goal_page_shows_the_stored_score_label_explanation_and_neighbours(app, stored, lang):
+    goals = stored["goal_scores"].set_index(["geo", "goal_id"])
+    for goal_id in stored["goals"]["goal_id"]:
+        goal = goals.loc[("NO", goal_id)]
+        at = app(lang=lang, goal=goal_id)
+        text = page_text(at)
+        score_line = t("goal_score", lang, score=format_number(goal["score"], lang, 2), label=label_words(goal["label"], lang))
+        assert f"### {score_line}" in [m.value for m in at.markdown], goal_id
+        assert t("explain_goal", lang, n=int(goal["n_indicators"]), weight=format_number(goal["total_weight"], lang),
+                 score=format_number(goal["score"], lang, 2), excluded=int(goal["n_excluded"])) in text
+        neighbours = next(tb for tb in markdown_tables(at) if tb and t("col_geo", lang) in tb[0])
+        for cells, geo in zip(neighbours, ("NO", "SE", "DK", "FI")):
+            assert cells[t("col_geo", lang)] == t(f"geo_{geo}", lang)
+            if (geo, goal_id) in goals.index and pd.notna(goals.loc[(geo, goal_id), "score"]):
+                assert cells[t("col_score", lang)] == format_number(goals.loc[(geo, goal_id), "score"], lang, 2)
+                assert cells[t("col_label", lang)] == label_words(goals.loc[(geo, goal_id), "label"], lang)
+            else:
+                assert cells[t("col_score", lang)] == "–"
 
 
-def test_goal_page_shows_score_label_and_explanation_matching_the_scoring_module(app, real_warehouse, tmp_path):
-    import shutil
-
-    import duckdb
-
-    from indicators import scoring
-
-    copy = tmp_path / "copy.duckdb"  # the app holds the original open with its own configuration
-    shutil.copy(real_warehouse, copy)
-    with duckdb.connect(str(copy), read_only=True) as con:
-        obs = con.execute("SELECT * FROM observations").df()
-        indicators = con.execute("SELECT * FROM indicators").df()
-    expected = scoring.score_goal(obs, indicators, "G1")
-    at = app(lang="en", goal="G1")
-    text = page_text(at)
-    label = {"god": "good", "middels": "medium", "mindre god": "less good"}[expected.label]
-    assert f"Score {expected.score:.2f} of 3 – " in text and label in text
-    assert f"weighted mean of {expected.n_indicators} indicator scores" in text
-    assert "Base " in text and "annual growth" in text
-    sweden = scoring.score_goal(obs, indicators, "G1", geo="SE")
-    assert f"| Sweden | {sweden.score:.2f} |" in text
-
-
-def test_overview_shows_six_goals_with_real_values(app):
-    at = app(lang="en")
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_overview_shows_the_stored_goal_scores_and_first_scores(app, stored, lang):
+    at = app(lang=lang)
     headers = [h.value for h in at.header]
-    assert len(headers) == 6 and headers[0].startswith("Goal 1")
+    assert len(headers) == len(stored["goals"]) and headers[0].startswith(t("goal_n", lang, n=1))
+    goals = norway(stored, "goal_scores").set_index("goal_id")
+    history = norway(stored, "goal_score_history")
+    history = history[history["score"].notna()].sort_values("as_of")
+    markdown = [m.value for m in at.markdown]
+    glance = markdown_tables(at)[0]
+    assert len(glance) == len(stored["goals"])
+    for cells in glance:
+        goal_id = linked_id(cells[t("col_goal", lang)], "goal")
+        goal = goals.loc[goal_id]
+        assert cells[t("col_score", lang)] == format_number(goal["score"], lang, 2)
+        assert cells[t("col_label", lang)] == label_words(goal["label"], lang)
+        assert cells[t("col_n_indicators", lang)] == str(int(goal["n_indicators"]))
+        first = history[history["goal_id"] == goal_id].iloc[0]
+        assert cells[t("col_first_score", lang)] == f"{format_number(first['score'], lang, 2)} ({int(first['as_of'])})"
+        score_line = t("goal_score", lang, score=format_number(goal["score"], lang, 2), label=label_words(goal["label"], lang))
+        assert f"### {score_line}" in markdown
     text = page_text(at)
-    assert "indicator?indicator=egdi_value&lang=en" in text
-    assert "| [Goal 6: Benefits realisation](goal?goal=G6&lang=en) |" in text
+    assert f"indicator?indicator={stored['indicators']['indicator_id'].iloc[0]}&lang={lang}" in text
+    assert t("changes_first_build", lang) in text  # one build: nothing to compare with
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_goal_report_prints_the_stored_score_history_and_indicators(app, stored, lang):
+    goal_id = "G4"
+    at = app("pages/report.py", lang=lang, goal=goal_id)
+    assert "@media print" in " ".join(h.proto.body for h in at.get("html"))
+    goal = norway(stored, "goal_scores").set_index("goal_id").loc[goal_id]
+    markdown = [m.value for m in at.markdown]
+    assert f"### {t('goal_score', lang, score=format_number(goal['score'], lang, 2), label=label_words(goal['label'], lang))}" in markdown
+    history = norway(stored, "goal_score_history")
+    history = history[(history["goal_id"] == goal_id) & history["score"].notna()].sort_values("as_of")
+    table = next(tb for tb in markdown_tables(at) if tb and t("col_as_of", lang) in tb[0])
+    assert [(c[t("col_as_of", lang)], c[t("col_score", lang)]) for c in table] == [
+        (str(int(r.as_of)), format_number(r.score, lang, 2)) for r in history.itertuples()]
+    members = stored["indicators"][stored["indicators"]["goal_id"] == goal_id]["indicator_id"]
+    text = page_text(at)
+    assert all(f"indicator?indicator={i}&lang={lang}" in text for i in members)
+    assert stored["build"]["build_id"].iloc[0] in text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What changed: the changes and status_changes tables of a second build
+# ---------------------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def rebuilt_warehouse(stored, tmp_path_factory) -> Path:
+    """The real warehouse rebuilt after one of Norway's latest figures was halved in a copy of the curated files
+    (a test edit, not real data), so the second build has changes and a changed trend status."""
+    from etl.build import build_warehouse
+
+    folder = tmp_path_factory.mktemp("rebuilt")
+    curated = folder / "curated"
+    shutil.copytree(ROOT / "data" / "curated", curated)
+    scores = norway(stored, "indicator_scores").merge(stored["indicators"][["indicator_id", "direction"]])
+    target_row = scores[(scores["status"] == "substantial_progress") & (scores["direction"] == "higher")
+                        & scores["target_value"].isna()].iloc[0]
+    target = folder / "warehouse.duckdb"
+    kwargs = {"catalog_path": ROOT / "indicators" / "catalog.toml", "live_dir": ROOT / "data" / "live"}
+    build_warehouse(target, curated_dir=curated, **kwargs)
+    edited = 0
+    for path in sorted(curated.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        header = rows[0]
+        col = {name: n for n, name in enumerate(header)}
+        for row in rows[1:]:
+            if (row[col["indicator_id"]], row[col["geo"]], row[col["breakdown"]], row[col["period"]]) == (
+                    target_row["indicator_id"], "NO", "", target_row["latest_period"]):
+                row[col["value"]] = repr(float(target_row["base_value"]) / 2)
+                edited += 1
+        if edited:
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                csv.writer(handle, lineterminator="\n").writerows(rows)
+            break
+    assert edited
+    build_warehouse(target, curated_dir=curated, **kwargs)
+    return target
+
+
+def test_what_changed_reads_the_changes_and_status_changes_tables(rebuilt_warehouse, tmp_path, monkeypatch):
+    tables = read_tables(rebuilt_warehouse, tmp_path)
+    changes, statuses = tables["changes"], tables["status_changes"]
+    statuses = statuses[statuses["geo"] == "NO"]
+    assert len(changes) > 0 and len(statuses) > 0, "the second build changed a figure and a status"
+    monkeypatch.setenv("MONITOR_WAREHOUSE", str(rebuilt_warehouse))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = page_text(at)
+    counts = changes["change_kind"].value_counts()
+    assert t("changes_summary", "en", new=int(counts.get("new", 0)), changed=int(counts.get("changed", 0)),
+             statuses=len(statuses), build_id=tables["build"]["build_id"].iloc[0]) in text
+    status_table = next(tb for tb in markdown_tables(at) if tb and t("col_new_status", "en") in tb[0])
+    assert [(linked_id(c[t("col_indicator", "en")], "indicator"), c[t("col_old_status", "en")],
+             c[t("col_new_status", "en")]) for c in status_table] == [
+        (r.indicator_id, status_words(r.old_status, "en"), status_words(r.new_status, "en"))
+        for r in statuses.sort_values("indicator_id").itertuples()]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Other pages and URL handling
+# ---------------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang, heading", [("nb", "Utviklingsstatus"), ("en", "Trend status")])
+def test_method_page_exists_in_both_languages(app, lang, heading):
+    at = app("pages/method.py", lang=lang)
+    text = page_text(at)
+    assert heading in text and ("0.95" in text or "0,95" in text)
+    assert ("ikke Digdirs" in text) if lang == "nb" else ("not Digdir's" in text)
 
 
 def test_indicator_page_shows_the_published_egdi_2022_value(app):
@@ -117,8 +380,6 @@ def test_bogus_language_falls_back_to_bokmal_with_a_message(app):
 def test_every_page_url_is_its_file_stem():
     # Streamlit's file-based mode (used until app.py has run once) names a page after its file; the same page in
     # app.py's navigation must have the same name, or a first visit lands on the overview instead.
-    from pathlib import Path
-
     from ui import nav
 
     assert all(spec.url_path == Path(spec.path).stem for spec in nav.PAGES)

@@ -40,9 +40,8 @@ def score_text(score: float | None, lang: str) -> str:
 
 
 def has_change(row) -> bool:
-    """The scored change is shown when there is one: a base and a later latest period."""
-    return (row is not None and not _missing(row["change"]) and not _missing(row["base_period"])
-            and row["base_period"] != row["latest_period"])
+    """The scored change is shown when the build stored one (with the base period it is measured from)."""
+    return row is not None and not _missing(row["change"]) and not _missing(row["base_period"])
 
 
 def change_text(row, unit_kind: str, lang: str) -> str:
