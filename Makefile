@@ -14,14 +14,14 @@ ifeq ($(MONITOR_MODE),public)
 STREAMLIT_FLAGS += --client.showErrorDetails=none --client.toolbarMode=viewer
 endif
 
-.PHONY: run test setup browser warehouse bench clean
+.PHONY: run test setup browser warehouse bench clean serve nginx
 
 # One command: set up, build the warehouse from the committed data files if needed, start the app.
 run: setup warehouse
 	MONITOR_MODE=$(MONITOR_MODE) $(PY) -m streamlit run app.py $(STREAMLIT_FLAGS)
 
 # One command: set up and run every test (browser tests use Debian's chromium, installed here when missing).
-test: setup browser
+test: setup browser nginx
 	$(PY) -m ruff check --quiet .
 	$(PY) -m pytest -q
 
@@ -43,8 +43,23 @@ warehouse: $(WAREHOUSE)
 $(WAREHOUSE): $(INPUTS)
 	$(PY) -m etl build
 
-bench: setup warehouse
+bench: setup warehouse nginx
 	$(PY) bench/run.py
+	$(PY) bench/load.py
+
+# The public view in production: REPLICAS Streamlit replicas (default one per core) behind nginx on PORT (default
+# 8080 here), sticky sessions, one read-only warehouse; Ctrl-C stops everything. deploy/README.md has the details.
+serve: SERVE_PORT := $(if $(filter command line environment,$(origin PORT)),$(PORT),8080)
+serve: setup warehouse nginx
+	$(PY) deploy/serve.py --port $(SERVE_PORT) $(if $(REPLICAS),--replicas $(REPLICAS))
+
+# Debian's nginx for `make serve`, the failover test and the load benchmark (run as our own process, never as the
+# system service: that one is stopped and disabled if the package started it).
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null \
+	    && { ! [ -d /run/systemd/system ] || systemctl disable --now nginx >/dev/null 2>&1 || true; }; \
+	  else echo "nginx is not installed: make serve needs it, the failover test will be skipped (sudo apt-get install nginx)"; fi; }
 
 # The warehouse is derived: deleting it loses nothing (data/curated and data/live are committed inputs).
 clean:
