@@ -262,21 +262,34 @@ def test_explorer_downloads_hold_exactly_the_table(page, media):
     pd.testing.assert_frame_equal(parquet, table, check_dtype=False)
 
 
-def test_bundle_has_every_table_and_a_bilingual_dictionary(con):
-    names = ("observations", "indicators", "goals", "units", "sources", "life_events")
-    tables = {n: con.execute(f'SELECT * FROM "{n}"').df() for n in names}
-    archive = zipfile.ZipFile(io.BytesIO(bundle_zip(tables, {"build_id": "test", "finished_at": "now"})))
-    assert set(archive.namelist()) == {f"{n}.csv" for n in names} | {"data_dictionary.csv", "README.md"}
-    observations = pd.read_csv(archive.open("observations.csv"), keep_default_na=False)
-    assert len(observations) == len(tables["observations"])
-    dictionary = pd.read_csv(archive.open("data_dictionary.csv"))
+def test_bundle_has_every_table_and_a_bilingual_dictionary_from_the_schema(con, warehouse, monkeypatch):
+    from etl.schema import describe
+    from ui import bundle
+
+    monkeypatch.setenv("MONITOR_WAREHOUSE", str(warehouse))
+    archive = zipfile.ZipFile(io.BytesIO(bundle.warehouse_bundle()))
+    assert set(archive.namelist()) == {f"{n}.csv" for n in BUNDLE_TABLES} | {"data_dictionary.csv", "README.md"}
+    tables = {n: con.execute(f'SELECT * FROM "{n}"').df() for n in BUNDLE_TABLES}
+    for name in ("observations", "indicator_scores", "goal_scores", "movers"):
+        frame = pd.read_csv(archive.open(f"{name}.csv"), keep_default_na=False)
+        assert len(frame) == len(tables[name]) and list(frame.columns) == list(tables[name].columns)
+    dictionary = pd.read_csv(archive.open("data_dictionary.csv"), keep_default_na=False)
     for name, frame in tables.items():
         described = dictionary[dictionary["file"] == f"{name}.csv"]
         assert list(described["column"]) == list(frame.columns)
-    documented = data_dictionary({"observations": tables["observations"], "indicators": tables["indicators"]})
-    assert not documented["description_en"].str.contains("not yet described").any()
-    assert not documented["description_nb"].str.contains("ikke beskrevet").any()
-    assert "bokmål" in archive.read("README.md").decode("utf-8")
+        for row in described.itertuples():  # the one description of the warehouse: etl.schema
+            assert (row.description_en, row.description_nb) == describe(name, row.column)
+    assert not dictionary["description_en"].str.contains("not yet described").any()
+    assert not dictionary["description_nb"].str.contains("ikke beskrevet").any()
+    origin_kind = dictionary[(dictionary["file"] == "observations.csv") & (dictionary["column"] == "origin_kind")]
+    kinds = set(tables["observations"]["origin_kind"])
+    assert kinds and all(k in origin_kind["description_en"].iloc[0] for k in kinds | {"curated", "live"})
+    assert "snapshot" not in origin_kind["description_en"].iloc[0]
+    assert tables["build"]["build_id"].iloc[0] in archive.read("README.md").decode("utf-8")
+    # the pure function on any tables
+    small = zipfile.ZipFile(io.BytesIO(bundle_zip({"goals": tables["goals"]}, {"build_id": "test", "built_at": "now"})))
+    assert set(small.namelist()) == {"goals.csv", "data_dictionary.csv", "README.md"}
+    assert list(data_dictionary({"goals": tables["goals"]})["column"]) == list(tables["goals"].columns)
 
 
 def test_parse_state_keeps_the_valid_and_reports_the_rest():
