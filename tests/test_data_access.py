@@ -58,3 +58,24 @@ def test_a_new_build_is_seen_without_a_restart(warehouse, small_catalog, small_s
     build_warehouse(warehouse, catalog_path=small_catalog, curated_dir=small_snapshot, live_dir=small_snapshot.parent / "live")
     assert data.build_info()["build_id"] != first
     assert len(data.query("SELECT * FROM observations")) == 7
+
+
+def test_the_readers_return_the_build_s_score_tables(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        expected = {name: con.execute(f"SELECT * FROM {name} WHERE geo = 'NO'").df()
+                    for name in ("indicator_scores", "goal_scores", "goal_score_history", "movers")}
+        build = con.execute("SELECT * FROM build").df()
+    scores = data.indicator_scores("NO")
+    assert len(scores) == len(expected["indicator_scores"]) > 0
+    assert list(scores.columns) == list(expected["indicator_scores"].columns)
+    one = expected["indicator_scores"].iloc[0]
+    assert data.indicator_score(one["indicator_id"], "NO")["status"] == one["status"]
+    assert data.indicator_score("no_such_indicator", "NO") is None
+    assert len(data.goal_scores("NO")) == len(expected["goal_scores"])
+    history = data.goal_score_history(None, "NO")
+    assert len(history) == len(expected["goal_score_history"])
+    assert list(zip(history["goal_id"], history["as_of"])) == sorted(zip(history["goal_id"], history["as_of"]))
+    for goal_id, part in expected["movers"].groupby("goal_id"):
+        assert list(data.movers(goal_id, "NO")["indicator_id"]) == list(part.sort_values("rank")["indicator_id"])
+    info = data.build_info()
+    assert info["build_id"] == build["build_id"].iloc[0] and "built_at" in info

@@ -4,8 +4,12 @@ import tomllib
 import pandas as pd
 
 from tests.conftest import ROOT
-from ui.i18n import (LANGS, TEXT_DIR, TEXTS, format_change, format_datetime, format_number, format_value,
-                     placeholders, t)
+from ui.i18n import LANGS, TEXT_DIR, TEXTS, format_change, format_datetime, format_number, format_value, t
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{names}` a text fills in."""
+    return set(re.findall(r"{(\w+)[^}]*}", text))
 
 
 def test_the_texts_are_one_data_file_per_language():
@@ -62,3 +66,14 @@ def test_dates_follow_the_language():
     assert format_datetime(stamp, "en") == "2026-12-01 09:58 UTC"
     assert format_datetime(pd.Timestamp("2026-12-01 10:58", tz="Europe/Oslo"), "en") == "2026-12-01 09:58 UTC"
     assert format_datetime(pd.NaT, "nb") == "–"
+
+
+def test_every_text_is_used_by_the_code():
+    """No dead texts: each key appears in the code as a literal, or starts with a prefix the code completes
+    (e.g. t(f"status_{status}") or t("status_" + status))."""
+    code = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "app.py", *ROOT.glob("pages/*.py"),
+                                                               *ROOT.glob("ui/*.py")])
+    literals = set(re.findall(r"""["']([a-z0-9_]+)["']""", code))
+    prefixes = set(re.findall(r"""f["']([a-z0-9_]+_)\{""", code)) | set(re.findall(r"""["']([a-z0-9_]+_)["']\s*\+""", code))
+    unused = sorted(k for k in TEXTS["nb"] if k not in literals and not any(k.startswith(p) for p in prefixes))
+    assert not unused, unused

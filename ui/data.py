@@ -115,14 +115,12 @@ def indicators() -> pd.DataFrame:
         ORDER BY g.number, i.indicator_id""")
 
 
-def observations(indicator_ids: list[str] | None = None, *, preferred_only: bool = False) -> pd.DataFrame:
+def observations(indicator_ids: list[str] | None = None) -> pd.DataFrame:
     sql = "SELECT * FROM observations WHERE 1=1"
     params: list = []
     if indicator_ids is not None:
         sql += " AND list_contains(?, indicator_id)"
         params.append(list(indicator_ids))
-    if preferred_only:
-        sql += " AND is_preferred"
     return query(sql + " ORDER BY indicator_id, geo, breakdown, year, period, is_preferred DESC", *params)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import re
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -154,7 +153,3 @@ def _is_missing_time(value: object) -> bool:
         return True
     return type(value).__name__ in ("NaTType", "NAType")
 
-
-def placeholders(text: str) -> set[str]:
-    """The `{names}` a text fills in."""
-    return set(re.findall(r"{(\w+)[^}]*}", text))
