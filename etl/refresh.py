@@ -1,16 +1,23 @@
-"""`python -m etl refresh`: fetch the API-backed indicators from their publishers and rebuild the warehouse.
+"""`python -m etl refresh`: fetch the API-backed indicators from their publishers, write the live files, rebuild.
 
-Per source: fetch → archive (data/raw/<source>/) → parse → check values against the unit. A source that fails
-(network, HTTP error, malformed body, changed schema, values its unit does not allow) is named with its fault;
-its last good live rows are carried over from the current warehouse and the other sources are still updated.
-The new warehouse is built by `etl.build.build_warehouse` (temp file, validated, atomic rename), so a failed
-build leaves the served file untouched. With no network at all, one line says so and nothing is written.
+Per source (every `etl/sources/<name>/` with a `fetch.py` that the catalogue's `connector` entries name): fetch →
+archive (data/raw/<source>/) → parse → check values against the unit and the observation rules. A source that fails
+(network, HTTP error, malformed body, changed schema, values its unit does not allow) is named with its fault and
+keeps its last good rows; the other sources are still updated.
+
+The live stage writes files, never the warehouse: `data/live/rows/<source>.csv` (`etl.schema.LIVE_COLUMNS`),
+`data/live/status.csv` (`source_status`) and `data/live/raw_responses.csv` (the archived responses behind the served
+rows), each atomically (temp file + os.replace). The previous live state is read from those files. Then the
+warehouse is rebuilt by `etl.build.build_warehouse` from the curated and live files; if that build fails, the live
+files are put back as they were, so files and warehouse agree. With no network at all, one line says so and nothing
+is written.
 
 Exit codes: 0 every source refreshed; 1 some source failed (others updated) or the build failed; 2 usage;
-3 offline (no source reachable; warehouse unchanged).
+3 offline (no source reachable; nothing changed).
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 import sys
@@ -20,17 +27,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-import duckdb
 import pandas as pd
 import requests
 
-from etl.connectors import CONNECTORS
-from etl.connectors.base import LIVE_COLUMNS, ConnectorError, IndicatorSpec
-from etl.connectors.mapping import SOURCES_PATH, plan as make_plan
+from etl import schema
+from etl.connector import ConnectorError, IndicatorSpec, plan as make_plan
 from etl.http import HttpConfig, make_session
-from etl.lineage import RAW_RESPONSE_COLUMNS, RawArchive, RawResponse, raw_responses_frame
+from etl.lineage import RawArchive, RawResponse, raw_responses_frame
+from etl.paths import CATALOG_PATH, CURATED_DIR, LIVE_DIR
+from etl.sources import connectors as source_connectors
 
-SOURCE_STATUS_COLUMNS = ["source", "last_attempt", "last_success", "last_error", "row_count"]
+LIVE_COLUMNS = schema.LIVE_COLUMNS
+STATUS_COLUMNS = schema.column_names("source_status")
+RAW_COLUMNS = schema.column_names("raw_responses")
+ROW_ORDER = ["indicator_id", "geo", "breakdown", "period", "source_url"]
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_OFFLINE = 0, 1, 2, 3
 
 
@@ -87,82 +97,145 @@ def check_units(rows: pd.DataFrame, specs: list[IndicatorSpec]) -> None:
         raise ConnectorError("values", f"{n} value(s) outside what the unit allows: " + "; ".join(problems[:3]))
 
 
-def read_live_state(warehouse: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(live observations, raw_responses, source_status) of the current warehouse; empty frames if absent."""
-    live = pd.DataFrame(columns=LIVE_COLUMNS)
-    raws = pd.DataFrame(columns=RAW_RESPONSE_COLUMNS)
-    status = pd.DataFrame(columns=SOURCE_STATUS_COLUMNS)
-    if not warehouse.exists():
-        return live, raws, status
+def check_rules(rows: pd.DataFrame, catalog_path: Path) -> None:
+    """The build's own observation rules (etl.observations) on one source's new rows: a row the build would reject
+    fails its source here, so the live files never hold what the warehouse cannot take."""
+    if not len(rows):
+        return
+    from etl.observations import DataError, validate_observations
+    from indicators.catalog import load_catalog
+
     try:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-            cols = {r[0] for r in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = 'observations'").fetchall()}
-            if "observations" in tables and {"origin_kind", "connector_source"} <= cols:
-                value_col = "value_text" if "value_text" in cols else "CAST(value AS VARCHAR)"
-                live = con.execute(
-                    f"""SELECT indicator_id, geo, breakdown, period, {value_col} AS value, unit_id AS unit,
-                               source_org, source_dataset, source_url, published, flags, note, origin, origin_row,
-                               origin_kind, connector_source
-                        FROM observations WHERE origin_kind = 'live' ORDER BY connector_source, origin, origin_row"""
-                ).df()
-            if "raw_responses" in tables:
-                raws = con.execute("SELECT * FROM raw_responses").df()
-            if "source_status" in tables:
-                status = con.execute("SELECT * FROM source_status").df()
-    except duckdb.Error as exc:
-        print(f"refresh: cannot read the current warehouse ({exc}); previous live rows are not carried over",
-              file=sys.stderr)
-    for column in ("breakdown", "published", "flags", "note"):
-        if column in live:
-            live[column] = live[column].fillna("")
-    return live, raws, status
+        validate_observations(rows.astype(str), load_catalog(catalog_path))
+    except DataError as exc:
+        raise ConnectorError("values", " ".join(str(exc).split())[:600]) from None
 
 
-def merge_live(prev_live: pd.DataFrame, results: list[SourceResult], known_ids: set[str]) -> pd.DataFrame:
-    """This run's live rows: new rows of sources that succeeded; the last good rows of sources that failed or
-    were not attempted; for accumulating sources (data.norge.no) the earlier days' rows plus today's."""
-    frames = []
-    for name in sorted(set(prev_live["connector_source"]) | {r.source for r in results}):
+# ----------------------------------------------------------------------------------------------------------------
+# live files
+# ----------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class LiveState:
+    rows: dict[str, pd.DataFrame]  # source → its live rows (LIVE_COLUMNS, text)
+    raw_responses: pd.DataFrame
+    status: pd.DataFrame
+
+
+def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
+    if not path.exists():
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
+    return frame[columns]
+
+
+def read_live_state(live_dir: Path) -> LiveState:
+    """The previous live state from data/live/ (empty where a file is absent)."""
+    live_dir = Path(live_dir)
+    rows = {p.stem: _read_csv(p, LIVE_COLUMNS) for p in sorted((live_dir / "rows").glob("*.csv"))}
+    return LiveState(rows, _read_csv(live_dir / "raw_responses.csv", RAW_COLUMNS),
+                     _read_csv(live_dir / "status.csv", STATUS_COLUMNS))
+
+
+def _text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    out = frame.reindex(columns=columns).copy()
+    for column in columns:
+        out[column] = out[column].astype(object).where(out[column].notna(), "").astype(str)
+        out[column] = out[column].replace({"nan": "", "<NA>": "", "None": "", "NaT": ""})
+    return out
+
+
+def merge_live(previous: dict[str, pd.DataFrame], results: list[SourceResult], known_ids: set[str],
+               accumulates: dict[str, bool]) -> dict[str, pd.DataFrame]:
+    """This run's live rows per source: new rows of sources that succeeded; the last good rows of sources that
+    failed or were not attempted; for accumulating sources the earlier days' rows plus today's."""
+    out = {}
+    for name in sorted(set(previous) | {r.source for r in results}):
         result = next((r for r in results if r.source == name), None)
-        old = prev_live[prev_live["connector_source"] == name]
+        old = _text(previous.get(name, pd.DataFrame(columns=LIVE_COLUMNS)), LIVE_COLUMNS)
         if result is None or not result.ok:
-            frames.append(old)
-            continue
-        if CONNECTORS[name].accumulates and len(old):
-            key = ["indicator_id", "geo", "breakdown", "period"]
-            seen = set(map(tuple, result.rows[key].astype(str).to_numpy()))
-            frames.append(old[~old[key].astype(str).apply(tuple, axis=1).isin(seen)])
-        frames.append(result.rows)
-    frames = [f for f in frames if len(f)]
-    live = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LIVE_COLUMNS)
-    live = live[live["indicator_id"].isin(known_ids)][LIVE_COLUMNS].reset_index(drop=True)
-    for column in LIVE_COLUMNS:
-        if column != "origin_row":
-            live[column] = live[column].astype(str).replace({"nan": "", "<NA>": "", "None": ""})
-    live["origin_row"] = pd.to_numeric(live["origin_row"]).astype("int64")
-    return live
+            frame = old
+        else:
+            new = _text(result.rows, LIVE_COLUMNS)
+            if accumulates.get(name) and len(old):
+                key = schema.OBSERVATION_KEY
+                seen = set(map(tuple, new[key].to_numpy()))
+                old = old[~old[key].apply(tuple, axis=1).isin(seen)]
+                frame = pd.concat([old, new], ignore_index=True)
+            else:
+                frame = new
+        frame = frame[frame["indicator_id"].isin(known_ids)]
+        if len(frame):
+            out[name] = frame.sort_values(ROW_ORDER, kind="stable", ignore_index=True)
+    return out
 
 
-def source_status(prev_status: pd.DataFrame, results: list[SourceResult], live: pd.DataFrame) -> pd.DataFrame:
+def source_status(prev_status: pd.DataFrame, results: list[SourceResult], live: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Per source: last attempt, last success, last error ('' after a success) and live rows now served."""
-    status = {row["source"]: dict(row) for _, row in prev_status.iterrows()}
+    status = {row["source"]: dict(row) for row in _text(prev_status, STATUS_COLUMNS).to_dict("records")}
     for r in results:
-        entry = status.get(r.source, {"source": r.source, "last_success": pd.NaT})
-        entry["last_attempt"] = r.attempted_at
+        entry = status.get(r.source, {"source": r.source, "last_success": ""})
+        entry["last_attempt"] = r.attempted_at.isoformat()
         if r.ok:
-            entry["last_success"] = r.attempted_at
+            entry["last_success"] = r.attempted_at.isoformat()
         entry["last_error"] = "" if r.ok else f"{r.error_kind}: {r.error}"
         status[r.source] = entry
-    counts = live.groupby("connector_source").size().to_dict()
-    frame = pd.DataFrame([{**v, "row_count": int(counts.get(k, 0))} for k, v in sorted(status.items())],
-                         columns=SOURCE_STATUS_COLUMNS)
-    for column in ("last_attempt", "last_success"):
-        frame[column] = pd.to_datetime(frame[column], utc=True)
-    frame["row_count"] = frame["row_count"].astype("int64")
-    frame["last_error"] = frame["last_error"].fillna("").astype(str)
-    return frame
+    rows = [{**v, "row_count": str(len(live.get(k, ())))} for k, v in sorted(status.items())]
+    return _text(pd.DataFrame(rows, columns=STATUS_COLUMNS), STATUS_COLUMNS)
+
+
+def raw_responses_behind(live: dict[str, pd.DataFrame], previous: pd.DataFrame,
+                         responses: list[RawResponse]) -> pd.DataFrame:
+    """The archived responses the served rows were parsed from (earlier runs' and this run's)."""
+    now = raw_responses_frame(responses)
+    now["retrieved_at"] = now["retrieved_at"].map(lambda t: t.isoformat())
+    frame = pd.concat([_text(previous, RAW_COLUMNS), _text(now, RAW_COLUMNS)], ignore_index=True)
+    frame = frame.drop_duplicates("response_id", keep="last")
+    used = {o for rows in live.values() for o in rows["origin"]}
+    return frame[frame["response_id"].isin(used)].sort_values("response_id", ignore_index=True)
+
+
+def render_csv(frame: pd.DataFrame, columns: list[str]) -> bytes:
+    buffer = io.StringIO()
+    _text(frame, columns).to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_atomically(path: Path, data: bytes | None) -> None:
+    """Write (or, for None, remove) a file: a temp file beside it, flushed, then renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if data is None:
+        path.unlink(missing_ok=True)
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def live_files(live_dir: Path, live: dict[str, pd.DataFrame], raws: pd.DataFrame,
+               status: pd.DataFrame) -> dict[Path, bytes | None]:
+    """Every live file and its new content (None: the file goes)."""
+    live_dir = Path(live_dir)
+    files: dict[Path, bytes | None] = {p: None for p in (live_dir / "rows").glob("*.csv")}
+    for name, rows in live.items():
+        files[live_dir / "rows" / f"{name}.csv"] = render_csv(rows, LIVE_COLUMNS)
+    files[live_dir / "raw_responses.csv"] = render_csv(raws, RAW_COLUMNS)
+    files[live_dir / "status.csv"] = render_csv(status, STATUS_COLUMNS)
+    return files
+
+
+def write_live(files: dict[Path, bytes | None]) -> dict[Path, bytes | None]:
+    """Write the files; return what they held before (for a rollback)."""
+    before = {path: path.read_bytes() if path.exists() else None for path in files}
+    for path, data in files.items():
+        write_atomically(path, data)
+    return before
 
 
 class _Progress:
@@ -212,38 +285,38 @@ class _Progress:
 def refresh(
     warehouse: Path,
     *,
-    catalog_path: Path,
-    snapshot_dir: Path,
+    catalog_path: Path = CATALOG_PATH,
+    curated_dir: Path = CURATED_DIR,
+    live_dir: Path = LIVE_DIR,
     sources: list[str] | None = None,
     raw_dir: Path | None = None,
     session: requests.Session | None = None,
     http_config: HttpConfig | None = None,
     connector_kwargs: dict[str, dict[str, Any]] | None = None,
-    sources_path: Path | None = SOURCES_PATH,
     stream=None,
     out=None,
 ) -> RefreshReport:
-    from etl.build import BuildError, build_warehouse
+    import etl.build  # the build never imports this module (no cycle)
 
-    warehouse = Path(warehouse)
+    warehouse, live_dir = Path(warehouse), Path(live_dir)
     out = out or sys.stdout
     err = stream or sys.stderr
-    plan = make_plan(catalog_path, sources_path)
+    registry = source_connectors()
+    plan = make_plan(catalog_path)
     wanted = list(sources) if sources else sorted(plan.specs)
-    unknown = [s for s in wanted if s not in CONNECTORS]
+    unknown = [s for s in wanted if s not in registry]
     if unknown and sources:
-        print(f"refresh: unknown source(s) {', '.join(unknown)} (known: {', '.join(sorted(CONNECTORS))})", file=err)
+        print(f"refresh: unknown source(s) {', '.join(unknown)} (known: {', '.join(sorted(registry))})", file=err)
         return RefreshReport(EXIT_USAGE)
-    for name in unknown:  # a catalogue entry names a connector that does not exist (yet): say so, go on
+    for name in unknown:  # a catalogue entry names a source without a connector (yet): say so, go on
         ids = ", ".join(s.indicator_id for s in plan.specs[name])
         print(f"refresh: no connector '{name}' (catalogue indicators {ids}); skipped", file=err)
-    wanted = [s for s in wanted if s in CONNECTORS]
-    wanted = [s for s in wanted if plan.specs.get(s)]
+    wanted = [s for s in wanted if s in registry and plan.specs.get(s)]
     if not wanted:
         print("refresh: no catalogue indicator has a connector for the requested source(s); nothing to do", file=err)
         return RefreshReport(EXIT_USAGE)
 
-    archive = RawArchive(Path(raw_dir) if raw_dir else warehouse.parent / "raw")
+    archive = RawArchive(Path(raw_dir) if raw_dir else live_dir.parent / "raw")
     session = session or make_session(http_config)
     results: list[SourceResult] = []
     held_back: list[str] = []  # offline lines, printed only if not every source was offline
@@ -252,8 +325,7 @@ def refresh(
         for name in wanted:
             specs = plan.specs[name]
             kwargs = dict((connector_kwargs or {}).get(name, {}))
-            options = {**plan.source_options.get(name, {}), **kwargs.pop("options", {})}
-            connector = CONNECTORS[name](specs, archive=archive, options=options, **kwargs)
+            connector = registry[name](specs, archive=archive, **kwargs)
             try:
                 total = connector.expected_requests()
             except Exception:  # a bad catalogue entry; run() reports it as this source's fault
@@ -263,6 +335,7 @@ def refresh(
             try:
                 rows, raws = connector.run(session)
                 check_units(rows, specs)
+                check_rules(rows, catalog_path)
                 result = SourceResult(name, True, rows, raws, attempted, indicators=rows["indicator_id"].nunique())
             except ConnectorError as exc:
                 result = SourceResult(name, False, pd.DataFrame(columns=LIVE_COLUMNS), connector.responses,
@@ -282,39 +355,44 @@ def refresh(
     if all(not r.ok and r.error_kind == "offline" for r in results):
         hosts = sorted({m for r in results for m in re.findall(r"cannot reach (\S+)", r.error)})
         msg = (f"refresh: offline, no publisher could be reached ({', '.join(hosts)}: name resolution or "
-               f"connection failed); the warehouse was left exactly as it was")
+               f"connection failed); the live files and the warehouse were left exactly as they were")
         print(msg if len(msg) < 400 else msg[:396] + " …", file=err)
         return RefreshReport(EXIT_OFFLINE, results, msg)
     for line in held_back:
         progress.line(line)
 
-    prev_live, prev_raws, prev_status = read_live_state(warehouse)
+    try:
+        previous = read_live_state(live_dir)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        print(f"refresh: the live files in {live_dir} cannot be read ({exc}); nothing was written", file=err)
+        return RefreshReport(EXIT_PARTIAL, results, str(exc))
     known_ids = {s.indicator_id for specs in plan.specs.values() for s in specs}
-    live = merge_live(prev_live, results, known_ids)
-    all_raws = raw_responses_frame([raw for r in results for raw in r.responses])
-    if len(prev_raws):
-        all_raws = pd.concat([prev_raws[RAW_RESPONSE_COLUMNS], all_raws], ignore_index=True)
-    all_raws = all_raws.drop_duplicates("response_id", keep="last").reset_index(drop=True)
-    status_frame = source_status(prev_status, results, live)
+    accumulates = {name: bool(cls.accumulates) for name, cls in registry.items()}
+    live = merge_live(previous.rows, results, known_ids, accumulates)
+    raws = raw_responses_behind(live, previous.raw_responses, [raw for r in results for raw in r.responses])
+    status = source_status(previous.status, results, live)
+    before = write_live(live_files(live_dir, live, raws, status))
 
     failed = [r for r in results if not r.ok]
     try:
-        result = build_warehouse(
-            warehouse, catalog_path=catalog_path, snapshot_dir=snapshot_dir, extra_observations=live,
-            extra_tables={"raw_responses": all_raws, "source_status": status_frame},
-        )
-    except BuildError as exc:
-        print(f"refresh: the new warehouse failed validation; {warehouse} was left as it was.\n{exc}", file=err)
+        built = etl.build.build_warehouse(warehouse, catalog_path=catalog_path, curated_dir=curated_dir,
+                                          live_dir=live_dir)
+    except Exception as exc:  # BuildError, or a bug in the build: either way the files go back
+        write_live(before)  # files and warehouse keep agreeing
+        what = "failed validation" if isinstance(exc, etl.build.BuildError) else f"failed ({type(exc).__name__})"
+        print(f"refresh: the new warehouse {what}; {warehouse} and the live files were left as they "
+              f"were.\n{exc}", file=err)
         return RefreshReport(EXIT_PARTIAL, results, str(exc))
 
-    n_ind = live["indicator_id"].nunique()
-    summary = (f"Refreshed {len(results) - len(failed)} of {len(results)} sources; warehouse {warehouse} now holds "
-               f"{len(live)} live observations for {n_ind} indicators (build {result.build_id}).")
+    n_live = sum(len(f) for f in live.values())
+    n_ind = len({i for f in live.values() for i in f["indicator_id"]})
+    summary = (f"Refreshed {len(results) - len(failed)} of {len(results)} sources; {live_dir} and warehouse "
+               f"{warehouse} now hold {n_live} live observations for {n_ind} indicators (build {built.build_id}).")
     print(summary, file=out)
     if failed:
         print("refresh: failed source(s), last good data kept: "
               + "; ".join(f"{r.source} ({r.error_kind})" for r in failed), file=err)
-    return RefreshReport(EXIT_PARTIAL if failed else EXIT_OK, results, summary, result.build_id, len(live), n_ind)
+    return RefreshReport(EXIT_PARTIAL if failed else EXIT_OK, results, summary, built.build_id, n_live, n_ind)
 
 
 def http_config_from_env(env: dict[str, str] | None = None) -> HttpConfig:
@@ -331,6 +409,7 @@ def http_config_from_env(env: dict[str, str] | None = None) -> HttpConfig:
         return base
 
 
-def cli_refresh(warehouse: Path, catalog_path: Path, snapshot_dir: Path, sources: list[str] | None) -> int:
-    return refresh(warehouse, catalog_path=catalog_path, snapshot_dir=snapshot_dir, sources=sources,
-                   http_config=http_config_from_env()).exit_code
+def cli_refresh(warehouse: Path, *, catalog_path: Path, curated_dir: Path, live_dir: Path,
+                sources: list[str] | None) -> int:
+    return refresh(warehouse, catalog_path=catalog_path, curated_dir=curated_dir, live_dir=live_dir,
+                   sources=sources, http_config=http_config_from_env()).exit_code

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib.util
 import math
 import re
 import tomllib
@@ -15,14 +14,15 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from etl.snapshot import FLAGS, KEY
-from etl.snapshot import SNAPSHOT_COLUMNS as COLUMNS
+from etl.schema import CURATED_COLUMNS as COLUMNS
+from etl.schema import FILE_KEY as KEY
+from etl.schema import FLAGS
+from etl.sources import SOURCES_DIR, publishers
 from tests.conftest import ROOT, SHARED
 from tests.conftest import shared_file as shared_path
 
 CATALOG_PATH = ROOT / "indicators" / "catalog.toml"
 SNAPSHOT_DIR = ROOT / "data" / "curated"
-PUBLISHERS_PATH = ROOT / "data" / "publishers.toml"
 GEOS = {"NO", "SE", "DK", "FI", "EU27", "EU28", "EU27+", "OECD"}
 PEERS = {"SE", "DK", "FI", "EU27", "EU28", "EU27+", "OECD"}
 
@@ -145,14 +145,15 @@ def test_targets_are_only_the_eu_reference_targets(catalog):
 
 
 def test_connectors_have_the_shapes_their_connector_reads(indicators):
-    from etl.connectors import CONNECTORS
+    from etl.sources import connectors
+    from etl.sources.un_egdi.reader import FIELDS
 
-    un_fields = {"egdi", "rank", "epart", "osi", "hci", "tii"}
+    un_fields = set(FIELDS)
     for ind in indicators.values():
         connector = ind.get("connector")
         if connector is None:
             continue
-        assert connector["source"] in CONNECTORS, ind["id"]
+        assert connector["source"] in connectors(), ind["id"]
         if connector["source"] == "un_egdi":
             assert connector["field"] in un_fields
         elif connector["source"] == "eurostat":
@@ -229,12 +230,9 @@ def test_markers_are_kept(snapshot):
 
 
 def test_publishers_cover_every_source_org(snapshot):
-    with PUBLISHERS_PATH.open("rb") as fh:
-        publishers = tomllib.load(fh)["publishers"]
-    names = [p["name"] for p in publishers]
-    assert len(names) == len(set(names))
-    assert set(snapshot["source_org"]) <= set(names), sorted(set(snapshot["source_org"]) - set(names))
-    for publisher in publishers:
+    info = publishers()  # from etl/sources/*/source.toml; a name declared twice is an error there
+    assert set(snapshot["source_org"]) <= set(info), sorted(set(snapshot["source_org"]) - set(info))
+    for publisher in info.values():
         assert publisher["licence"].strip() and publisher["url"].startswith("http")
 
 
@@ -289,17 +287,16 @@ def test_digital_skills_match_the_eurostat_file(snapshot):
     assert math.isclose(float(got["2023"]), 81.09)
 
 
-def test_snapshot_is_exactly_what_the_script_produces():
+def test_snapshot_is_exactly_what_the_curation_stage_produces():
+    from etl.curate import outputs
+
     shared_path("reference-data/published-figures.csv")
     pytest.importorskip("openpyxl")
-    spec = importlib.util.spec_from_file_location("curate_snapshot", ROOT / "tools" / "curate_snapshot.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    built = {f"{name}.csv": module.render(rows) for name, rows in module.build(SHARED.resolve()).items()}
+    built = outputs(SHARED.resolve())
     committed = {p.name: p.read_text(encoding="utf-8") for p in SNAPSHOT_DIR.glob("*.csv")}
     assert built.keys() == committed.keys()
     for name, text in built.items():
-        assert text == committed[name], f"{name} differs from tools/curate_snapshot.py output"
+        assert text == committed[name], f"{name} differs from what python -m etl curate produces"
 
 
 def test_no_raw_reference_file_is_copied_into_the_repository():
@@ -308,5 +305,7 @@ def test_no_raw_reference_file_is_copied_into_the_repository():
         hashlib.sha256(p.read_bytes()).hexdigest()
         for p in reference.rglob("*") if p.is_file() and p.suffix in (".csv", ".xlsx")
     }
-    for path in list((ROOT / "data").rglob("*.csv")) + list((ROOT / "tools").rglob("*.csv")):
+    files = [p for p in list((ROOT / "data").rglob("*")) + list(SOURCES_DIR.rglob("*"))
+             if p.is_file() and p.suffix in (".csv", ".xlsx")]
+    for path in files:
         assert hashlib.sha256(path.read_bytes()).hexdigest() not in raw_hashes, path

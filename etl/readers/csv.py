@@ -31,7 +31,8 @@ def read_records(text: str, *, label: str, delimiter: str = ",") -> tuple[list[s
         records = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=delimiter,
                                   strict=True))
     except csv.Error as exc:
-        raise ReadError("malformed", f"{label}: not readable CSV ({exc})") from None
+        hint = " (truncated file or an unterminated quote?)" if "end of data" in str(exc) else ""
+        raise ReadError("malformed", f"{label}: not readable CSV ({exc}){hint}") from None
     records = [r for r in records if r]  # blank lines
     if not records:
         raise ReadError("malformed", f"{label}: empty file (no header row)")

@@ -1,63 +1,59 @@
-"""Fixtures for the live-connector tests: a local HTTP server replaying genuine-format bodies.
+"""Fixtures for the framework's ETL tests: a local HTTP server replaying every live source.
 
-Real bodies come from ../shared/fixtures and ../shared/reference-data (skipped when ../shared is absent, a
-failure under CI=true); synthetic ones written by us are in tests/etl/fixtures (see its README.md).
+Each source with a connector brings its own replay (`etl/sources/<name>/testing.py`: default routes, connector
+arguments, test-only catalogue mappings and failure scenarios); nothing here names a source. Real bodies come from
+../shared (skipped when absent, a failure under CI=true); synthetic ones are in each source's fixtures/ folder.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import re
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from etl.connectors.ssb import RateLimiter
 from etl.http import HttpConfig, make_session
+from etl.sources import all_sources
 from tests.conftest import shared_file
 
 ROOT = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).resolve().parent
-FIX = HERE / "fixtures"
 CATALOG = ROOT / "indicators" / "catalog.toml"
-SNAPSHOT = ROOT / "data" / "curated"
-
-UN_FILES = {  # served path → file in ../shared/reference-data (real UN data, public copies)
-    "/un/egdi-2014.csv": "reference-data/un-egdi/egdi-2014.csv",
-    "/un/egdi-2016.csv": "reference-data/un-egdi/egdi-2016.csv",
-    "/un/egdi-2018.csv": "reference-data/un-egdi/egdi-2018.csv",
-    "/un/EGOV_DATA_2022.csv": "reference-data/un-egdi/EGOV_DATA_2022.csv",
-    "/un/EGOV_DATA_2024.csv": "reference-data/un-egdi/EGOV_DATA_2024.csv",
-}
-UN_YEARS = {"/un/egdi-2014.csv": 2014, "/un/egdi-2016.csv": 2016, "/un/egdi-2018.csv": 2018,
-            "/un/EGOV_DATA_2022.csv": 2022, "/un/EGOV_DATA_2024.csv": 2024}
-
-SSB_CONNECTORS = {  # codes of our synthetic SSB fixtures (tests/etl/fixtures/ssb), not verified SSB codes
-    "ssb_submitted_forms_online_12m":
-        '{ source = "ssb", table = "11004", contents = "SendtSkjema", filters = { Alder = "16-79" } }',
-    "ssb_downloaded_public_forms_12m":
-        '{ source = "ssb", table = "11004", contents = "LastetNedSkjema", filters = { Alder = "16-79" } }',
-}
-
+CURATED = ROOT / "data" / "curated"
 
 shared = shared_file  # from tests.conftest: skip without ../shared, fail under CI=true
 
 
-def fixture_bytes(relative: str) -> bytes:
-    return (FIX / relative).read_bytes()
+@lru_cache(maxsize=1)
+def replays() -> dict[str, ModuleType]:
+    """name → the testing module of every source that has a connector."""
+    out = {}
+    for name, source in all_sources().items():
+        if source.connector is not None:
+            assert (source.folder / "testing.py").exists(), f"etl/sources/{name} has a connector but no testing.py"
+            out[name] = importlib.import_module(f"etl.sources.{name}.testing")
+    return out
+
+
+def failure_cases() -> list[tuple[str, str, str, object]]:
+    return [(name, kind, text, install) for name, module in replays().items()
+            for kind, text, install in module.FAILURES]
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def snapshot_dir() -> Path:
-    """The real curated snapshot."""
-    return SNAPSHOT
+def curated_dir() -> Path:
+    """The real curated files."""
+    return CURATED
 
 
 def catalog_with_connectors(tmp_path: Path, connectors: dict[str, str]) -> Path:
@@ -72,9 +68,10 @@ def catalog_with_connectors(tmp_path: Path, connectors: dict[str, str]) -> Path:
     return path
 
 
-def catalog_with_ssb(tmp_path: Path) -> Path:
-    """The real catalogue plus SSB connectors whose codes match our synthetic SSB fixtures."""
-    return catalog_with_connectors(tmp_path, SSB_CONNECTORS)
+def catalog_for_tests(tmp_path: Path) -> Path:
+    """The real catalogue plus every source's test-only connector mappings (codes of their synthetic fixtures)."""
+    extra = {k: v for module in replays().values() for k, v in module.CATALOG_CONNECTORS.items()}
+    return catalog_with_connectors(tmp_path, extra)
 
 
 @pytest.fixture
@@ -111,39 +108,25 @@ def closed_port():
 
 @dataclass
 class Replay:
-    """Routes for all four sources on one pytest-httpserver; failures are registered before the defaults."""
+    """Every live source's routes on one pytest-httpserver, each under /<source>; failures go in first."""
 
     server: HTTPServer
-    overrides: dict[str, object] = field(default_factory=dict)
 
-    def url(self, prefix: str) -> str:
-        return self.server.url_for(prefix).rstrip("/")
+    def url(self, name: str) -> str:
+        return self.server.url_for(f"/{name}").rstrip("/")
 
-    def connector_kwargs(self, fake_clock: bool = True) -> dict[str, dict]:
-        clock = {"t": 0.0}
-        limiter = RateLimiter(clock=lambda: clock["t"], sleep=lambda s: clock.__setitem__("t", clock["t"] + s))
-        return {
-            "eurostat": {"base_url": self.url("/eurostat")},
-            "ssb": {"base_url": self.url("/ssb"), "limiter": limiter},
-            "datanorge": {"base_url": self.url("/dn")},
-            "un_egdi": {"base_url": self.url("/un"),
-                        "options": {"files": [{"year": UN_YEARS[p], "path": p[len("/un"):]} for p in UN_FILES]}},
-        }
+    def connector_kwargs(self) -> dict[str, dict]:
+        return {name: module.connector_kwargs(self.url(name)) for name, module in replays().items()}
+
+    def env(self) -> dict[str, str]:
+        return {f"MONITOR_{name.upper()}_BASE_URL": self.url(name) for name in replays()}
 
     def install_defaults(self) -> None:
-        s = self.server
-        js = {"Content-Type": "application/json"}
-        s.expect_request("/eurostat/isoc_ciegi_ac").respond_with_data(fixture_bytes("eurostat/isoc_ciegi_ac.json"), headers=js)
-        s.expect_request("/eurostat/isoc_sk_dskl_i21").respond_with_data(fixture_bytes("eurostat/isoc_sk_dskl_i21.json"), headers=js)
-        s.expect_request("/ssb/tables/11004/metadata").respond_with_data(fixture_bytes("ssb/11004_metadata.json"), headers=js)
-        s.expect_request("/ssb/tables/11004/data", method="POST").respond_with_data(fixture_bytes("ssb/11004_data.json"), headers=js)
-        s.expect_request("/dn/search/datasets", method="POST",
-                         json={"pagination": {"page": 0, "size": 1}, "filters": {"openData": {"value": True}}}
-                         ).respond_with_data(fixture_bytes("datanorge/search_datasets_open.json"), headers=js)
-        s.expect_request("/dn/search/datasets", method="POST").respond_with_data(fixture_bytes("datanorge/search_datasets.json"), headers=js)
-        s.expect_request("/dn/search/dataservices", method="POST").respond_with_data(fixture_bytes("datanorge/search_dataservices.json"), headers=js)
-        for path, rel in UN_FILES.items():
-            s.expect_request(path).respond_with_data(shared(rel).read_bytes(), headers={"Content-Type": "text/csv"})
+        for name, module in replays().items():
+            module.install(self.server, f"/{name}")
+
+    def install_failure(self, name: str, install) -> None:
+        install(self.server, f"/{name}")
 
 
 @pytest.fixture
@@ -154,3 +137,7 @@ def replay(httpserver: HTTPServer) -> Replay:
 def json_response(doc, status=200, headers=None, content_type="application/json") -> Response:
     body = doc if isinstance(doc, (bytes, str)) else json.dumps(doc)
     return Response(body, status=status, headers={"Content-Type": content_type, **(headers or {})})
+
+
+PROBLEM_429 = {"title": "Too many requests", "status": 429,
+               "detail": "Synthetic RFC 7807 body for tests (shape of the PxWebApi 2 spec examples)"}

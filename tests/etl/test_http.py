@@ -9,7 +9,10 @@ from werkzeug import Request, Response
 
 from etl.http import USER_AGENT, FetchError, HttpConfig, fetch, make_session
 from etl.lineage import RawArchive
-from tests.etl.conftest import fixture_bytes, json_response, shared
+from etl.sources import SOURCES_DIR
+from tests.etl.conftest import PROBLEM_429, json_response, shared
+
+PROBLEM_403 = sorted(SOURCES_DIR.glob("*/fixtures/problem_403*.json"))  # RFC 7807 bodies some sources answer with
 
 
 @pytest.fixture
@@ -25,7 +28,7 @@ def test_429_with_retry_after_then_success(httpserver, session, archive):
         return json_response({"ok": 1})
 
     httpserver.expect_oneshot_request("/t").respond_with_response(
-        json_response(fixture_bytes("ssb/problem_429.json"), 429, {"Retry-After": "1"}, "application/problem+json"))
+        json_response(PROBLEM_429, 429, {"Retry-After": "1"}, "application/problem+json"))
     httpserver.expect_request("/t").respond_with_handler(record)
     start = time.monotonic()
     raw = fetch(session, archive, source="ssb", url=httpserver.url_for("/t"))
@@ -71,11 +74,16 @@ def test_eurostat_400_error_body_is_reported_and_not_retried(httpserver, session
     assert len(httpserver.log) == 1
 
 
-def test_ssb_problem_json_403(httpserver, session, archive):
+@pytest.mark.parametrize("body", PROBLEM_403, ids=[p.parent.parent.name for p in PROBLEM_403])
+def test_problem_json_403(httpserver, session, archive, body):
+    import json as _json
+
+    doc = _json.loads(body.read_text(encoding="utf-8"))
     httpserver.expect_request("/d").respond_with_response(
-        json_response(fixture_bytes("ssb/problem_403_cell_limit.json"), 403, content_type="application/problem+json"))
-    with pytest.raises(FetchError, match="HTTP 403.*Forbidden; The query resulted in cell that exceeds"):
-        fetch(session, archive, source="ssb", url=httpserver.url_for("/d"))
+        json_response(body.read_bytes(), 403, content_type="application/problem+json"))
+    with pytest.raises(FetchError) as info:
+        fetch(session, archive, source="x", url=httpserver.url_for("/d"))
+    assert "HTTP 403" in str(info.value) and f"{doc['title']}; {doc['detail']}"[:200] in str(info.value)
 
 
 def test_timeout(blackhole, archive):

@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from etl.jsonstat import JsonStatError, cli_decode, decode
+from etl.readers.jsonstat import JsonStatError, cli_decode, decode
 from tests.etl.conftest import ROOT, shared
 
 EUROSTAT = "fixtures/eurostat/sdmx30_format-json_isoc_ci_cm_h_hhtyp-A1-A1_DCH.json"

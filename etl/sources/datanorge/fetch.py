@@ -14,7 +14,7 @@ import json
 import pandas as pd
 import requests
 
-from etl.connectors.base import Connector, ConnectorError, empty_rows, format_values
+from etl.connector import Connector, ConnectorError, empty_rows, format_values
 from etl.lineage import RawResponse
 
 QUERIES = {
@@ -25,9 +25,6 @@ QUERIES = {
 
 
 class DataNorgeConnector(Connector):
-    name = "datanorge"
-    default_base_url = "https://search.api.fellesdatakatalog.digdir.no"
-    accumulates = True
 
     def expected_requests(self) -> int:
         return len({str(s.connector.get("query")) for s in self.specs})
@@ -57,10 +54,10 @@ class DataNorgeConnector(Connector):
         try:
             doc = json.loads(raw.body)
         except ValueError as exc:
-            raise ConnectorError("malformed", f"search/{QUERIES[q][0]}: body is not JSON ({exc})") from None
+            raise ConnectorError("malformed", f"datanorge: search/{QUERIES[q][0]}: body is not JSON ({exc})") from None
         total = (doc.get("page") or {}).get("totalElements") if isinstance(doc, dict) else None
         if isinstance(total, bool) or not isinstance(total, (int, float)) or total != int(total):
-            raise ConnectorError("schema", f"search/{QUERIES[q][0]}: changed schema, no integer page.totalElements "
+            raise ConnectorError("schema", f"datanorge: search/{QUERIES[q][0]}: changed schema, no integer page.totalElements "
                                            f"(top-level keys: {', '.join(doc) if isinstance(doc, dict) else type(doc).__name__})")
         day = raw.retrieved_at.strftime("%Y-%m-%d")
         rows = []
@@ -74,6 +71,6 @@ class DataNorgeConnector(Connector):
                 "source_dataset": spec.source_dataset or "Felles datakatalog search API",
                 "source_url": raw.url, "published": day, "flags": "",
                 "note": f"page.totalElements of POST {raw.url} body {json.dumps(raw.request_body, separators=(',', ':'))}",
-                "origin": raw.response_id, "origin_row": 1, "origin_kind": "live", "connector_source": self.name,
+                "origin": raw.response_id, "origin_row": 1,
             })
         return pd.DataFrame(rows) if rows else empty_rows()

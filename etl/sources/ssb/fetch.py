@@ -1,4 +1,4 @@
-"""Statistics Norway (SSB) PxWebApi v2, JSON-stat 2.0.
+"""Statistics Norway (SSB) PxWebApi v2, JSON-stat 2.0 (decoded by `etl.readers.jsonstat`).
 
 For each table: `GET {base}/tables/{id}/metadata?lang=en&outputFormat=json-stat2` first; the selection is built
 from that metadata by matching the catalogue's requested codes (never guessed): a requested variable or code the
@@ -24,11 +24,11 @@ from typing import Any, Callable
 import pandas as pd
 import requests
 
-from etl.connectors.base import Connector, ConnectorError, IndicatorSpec, empty_rows, format_values, status_to_flags
-from etl.jsonstat import Dimension, JsonStatError, decode, read_dimensions
+from etl.connector import Connector, ConnectorError, IndicatorSpec, empty_rows, format_values, status_to_flags
 from etl.lineage import RawResponse
+from etl.readers.jsonstat import Dimension, JsonStatError, decode, read_dimensions
 
-MAX_CELLS = 800_000
+MAX_CELLS = 800_000       # PxWebApi v2 limits (sources.md §1.1); source.toml [fetch.options] may lower them
 CALLS_PER_WINDOW = 30
 WINDOW_SECONDS = 60.0
 
@@ -89,15 +89,13 @@ def split_selection(selection: dict[str, list[str]], max_cells: int = MAX_CELLS,
 
 
 class SsbConnector(Connector):
-    name = "ssb"
-    default_base_url = "https://data.ssb.no/api/pxwebapi/v2"
 
     def __init__(self, specs: list[IndicatorSpec], *, limiter: RateLimiter | None = None,
                  max_cells: int = MAX_CELLS, **kw: Any):
         super().__init__(specs, **kw)
         self.limiter = limiter or RateLimiter()
-        self.max_cells = max_cells
         self.lang = self.options.get("lang", "en")
+        self.max_cells = int(self.options.get("max_cells", max_cells))
 
     def groups(self) -> dict[tuple[str, str], list[IndicatorSpec]]:
         """Indicators sharing a table and filters go into one query."""
@@ -175,7 +173,7 @@ class SsbConnector(Connector):
                 doc = json.loads(meta.body)
                 ids, _, dims = read_dimensions(doc)
             except (ValueError, JsonStatError) as exc:
-                raise ConnectorError("malformed", f"table {table}: metadata is not usable JSON-stat ({exc})") from None
+                raise ConnectorError("malformed", f"ssb: table {table}: metadata is not usable JSON-stat ({exc})") from None
             roles = {k: list(v) for k, v in (doc.get("role") or {}).items()}
             selection, contents_var, time_var = self.build_selection(table, dims, ids, roles, specs)
             parts = split_selection(selection, self.max_cells, prefer=[time_var])
@@ -196,7 +194,7 @@ class SsbConnector(Connector):
         try:
             ds = decode(raw.body)
         except JsonStatError as exc:
-            raise ConnectorError("malformed", f"table {table}: response is not usable JSON-stat ({exc})") from None
+            raise ConnectorError("malformed", f"ssb: table {table}: response is not usable JSON-stat ({exc})") from None
         cvar, tvar = raw.context["contents_var"], raw.context["time_var"]
         for var in (cvar, tvar):
             if var not in ds.dimensions:
@@ -224,14 +222,12 @@ class SsbConnector(Connector):
                 "unit": spec.unit,
                 "source_org": spec.source_org or "Statistics Norway (SSB)",
                 "source_dataset": spec.source_dataset or f"SSB table {table}",
-                "source_url": f"https://www.ssb.no/statbank/table/{table}/",
+                "source_url": raw.url,  # where the figure was read (the data call; the selection is in the note)
                 "published": published,
                 "flags": flags.to_numpy(),
                 "note": (f"SSB table {table}, {cvar}={spec.connector['contents']} via PxWebApi v2; "
                          + note.astype(str)).str.rstrip("; ").to_numpy(),
                 "origin": raw.response_id,
                 "origin_row": part["_row"].to_numpy(),
-                "origin_kind": "live",
-                "connector_source": self.name,
             }))
         return pd.concat(out, ignore_index=True) if out else empty_rows()

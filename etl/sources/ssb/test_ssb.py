@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from etl.connectors.base import ConnectorError, IndicatorSpec
-from etl.connectors.ssb import MAX_CELLS, RateLimiter, SsbConnector, cell_count, split_selection
+from etl.connector import ConnectorError, IndicatorSpec
 from etl.lineage import RawArchive
-from tests.etl.conftest import fixture_bytes
+from etl.sources.ssb.fetch import MAX_CELLS, RateLimiter, SsbConnector, cell_count, split_selection
+
+FIX = Path(__file__).resolve().parent / "fixtures"
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIX / name).read_bytes()
 
 
 class FakeClock:
@@ -75,9 +81,9 @@ def spec(contents="SendtSkjema", filters=None, iid="ssb_x"):
 
 
 def test_selection_is_built_from_metadata_and_split_into_throttled_calls(httpserver, session, tmp_path):
-    httpserver.expect_request("/tables/11004/metadata").respond_with_data(fixture_bytes("ssb/11004_metadata.json"),
+    httpserver.expect_request("/tables/11004/metadata").respond_with_data(fixture_bytes("11004_metadata.json"),
                                                                          content_type="application/json")
-    httpserver.expect_request("/tables/11004/data", method="POST").respond_with_data(fixture_bytes("ssb/11004_data.json"),
+    httpserver.expect_request("/tables/11004/data", method="POST").respond_with_data(fixture_bytes("11004_data.json"),
                                                                                     content_type="application/json")
     clock = FakeClock()
     limiter = RateLimiter(2, 60.0, clock=clock, sleep=clock.sleep)
@@ -100,7 +106,7 @@ def test_selection_is_built_from_metadata_and_split_into_throttled_calls(httpser
 
 def test_changed_schema_names_what_is_missing(httpserver, session, tmp_path):
     httpserver.expect_request("/tables/11004/metadata").respond_with_data(
-        fixture_bytes("ssb/11004_metadata_changed.json"), content_type="application/json")
+        fixture_bytes("11004_metadata_changed.json"), content_type="application/json")
     conn = SsbConnector([spec()], archive=RawArchive(tmp_path / "raw"), base_url=httpserver.url_for("/"),
                         limiter=RateLimiter(clock=FakeClock(), sleep=lambda s: None))
     with pytest.raises(ConnectorError) as info:
@@ -110,7 +116,7 @@ def test_changed_schema_names_what_is_missing(httpserver, session, tmp_path):
 
 
 def test_unknown_contents_code_and_unfiltered_variable(httpserver, session, tmp_path):
-    httpserver.expect_request("/tables/11004/metadata").respond_with_data(fixture_bytes("ssb/11004_metadata.json"),
+    httpserver.expect_request("/tables/11004/metadata").respond_with_data(fixture_bytes("11004_metadata.json"),
                                                                          content_type="application/json")
     kw = dict(archive=RawArchive(tmp_path / "raw"), base_url=httpserver.url_for("/"),
               limiter=RateLimiter(clock=FakeClock(), sleep=lambda s: None))
@@ -123,7 +129,7 @@ def test_unknown_contents_code_and_unfiltered_variable(httpserver, session, tmp_
 
 def test_real_ssb_body_through_the_connector(httpserver, session, tmp_path):
     """The real 03024 v2 JSON-stat2 body; its dimensions also stand in for the table metadata (same shape)."""
-    from tests.etl.conftest import shared
+    from tests.conftest import shared_file as shared
 
     body = shared("fixtures/ssb/pxwebapi_v2_03024_en_post_jsonstat2.json").read_bytes()
     httpserver.expect_request("/tables/03024/metadata").respond_with_data(body, content_type="application/json")
@@ -138,3 +144,16 @@ def test_real_ssb_body_through_the_connector(httpserver, session, tmp_path):
     rows = conn.parse(raws[1])
     assert len(rows) == 48 and rows.iloc[0][["period", "value"]].tolist() == ["2025U01", "125.36"]
     assert rows["published"].iloc[0] == "2025-12-03" and rows["origin"].iloc[0] == raws[1].response_id
+    assert rows["source_url"].eq(raws[1].url).all()  # the data call the figure was read from
+
+
+def test_truncated_data_body_names_source_and_problem(tmp_path):
+    archive = RawArchive(tmp_path / "raw")
+    conn = SsbConnector([spec()], archive=archive, limiter=RateLimiter(clock=FakeClock(), sleep=lambda s: None))
+    raw = archive.store(source="ssb", url="https://example.test/tables/11004/data", method="POST", http_status=200,
+                        body=fixture_bytes("11004_data_truncated.json"))
+    raw.context = {"role": "data", "table": "11004", "contents_var": "ContentsCode", "time_var": "Tid",
+                   "indicators": ["ssb_x"]}
+    with pytest.raises(ConnectorError) as info:
+        conn.parse(raw)
+    assert info.value.kind == "malformed" and str(info.value).startswith("ssb: table 11004: response is not usable")
