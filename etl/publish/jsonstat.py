@@ -40,6 +40,12 @@ def source_id(row: dict[str, Any] | pd.Series) -> str:
     return "src-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as dicts of plain Python values (faster than DataFrame.to_dict on Arrow-backed columns)."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]
+
+
 def _period_key(period: str) -> tuple[int, str]:
     return schema.period_year(period), period
 
@@ -58,11 +64,13 @@ def _meta(con: duckdb.DuckDBPyConnection, indicator_id: str) -> dict[str, Any]:
     return dict(zip(keys, row))
 
 
-def indicator_jsonstat(con: duckdb.DuckDBPyConnection, indicator_id: str) -> dict:
-    """The JSON-stat 2.0 dataset of one indicator (a dict, ready for json.dumps)."""
-    frame = indicator_frame(con, indicator_id)
+def indicator_jsonstat(con: duckdb.DuckDBPyConnection, indicator_id: str, *, frame: pd.DataFrame | None = None) -> dict:
+    """The JSON-stat 2.0 dataset of one indicator (a dict, ready for json.dumps). `frame`: its rows of
+    `observations_frame(con)` when the caller already has them (the same rows `indicator_frame` reads)."""
+    frame = indicator_frame(con, indicator_id) if frame is None else frame.reset_index(drop=True)
     meta = _meta(con, indicator_id)
-    frame = frame.assign(_source=[source_id(r) for r in frame.to_dict(orient="records")],
+    frame = frame.assign(_source=[source_id(dict(zip(SOURCE_FIELDS, r)))
+                                  for r in zip(*(frame[f].tolist() for f in SOURCE_FIELDS))],
                          _breakdown=frame["breakdown"].where(frame["breakdown"] != "", TOTAL))
 
     geos = sorted(frame["geo"].unique())
@@ -86,7 +94,7 @@ def indicator_jsonstat(con: duckdb.DuckDBPyConnection, indicator_id: str) -> dic
     ext_value_text: dict[str, str] = {}
     ext_origin: dict[str, dict[str, Any]] = {}
     preferred: list[int] = []
-    for row in frame.to_dict(orient="records"):
+    for row in _rows(frame):
         coords = {"indicator": indicator_id, "geo": row["geo"], "breakdown": row["_breakdown"],
                   "period": row["period"], "source": row["_source"]}
         index = sum(position[d][coords[d]] * strides[i] for i, d in enumerate(DIMENSIONS))
@@ -109,7 +117,7 @@ def indicator_jsonstat(con: duckdb.DuckDBPyConnection, indicator_id: str) -> dic
     source_ext: dict[str, dict[str, str]] = {}
     source_labels: dict[str, str] = {}
     source_notes: dict[str, list[str]] = {}
-    for row in src.to_dict(orient="records"):
+    for row in _rows(src):
         lic = licence_info(row["licence"])
         sid = row["_source"]
         source_labels[sid] = f"{row['source_org']}: {row['source_dataset']}" if row["source_dataset"] else row["source_org"]
