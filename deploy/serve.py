@@ -122,7 +122,24 @@ def streamlit_static_dir() -> Path:
     return Path(streamlit.__file__).resolve().parent / "static"
 
 
+def nginx_worker_user() -> str | None:
+    """Started as root, nginx's master drops its workers to an unprivileged user: Debian's www-data (else nobody).
+    Started as anyone else (a container's own user), the workers run as that user: None."""
+    if os.geteuid() != 0:
+        return None
+    import pwd
+
+    for name in ("www-data", "nobody"):
+        try:
+            pwd.getpwnam(name)
+            return name
+        except KeyError:
+            continue
+    return None
+
+
 def render_nginx_conf(*, runtime: Path, listen: str, port: int, replicas: list[tuple[int, bool]],
+                      worker_user: str | None = None,
                       static_dir: Path | None = None, real_ip_from: list[str] = (), cookie_secure: bool = False,
                       baseline_dir: Path | None = None, template: Path = TEMPLATE) -> str:
     """nginx.conf from the template. `replicas`: (port, up) per replica; a replica that is not up is `down`."""
@@ -139,6 +156,7 @@ def render_nginx_conf(*, runtime: Path, listen: str, port: int, replicas: list[t
         "RUNTIME": str(runtime), "LISTEN": listen, "PORT": str(port), "UPSTREAMS": upstreams,
         "STREAMLIT_STATIC": str(static_dir or streamlit_static_dir()), "REAL_IP": real_ip,
         "COOKIE_SECURE": "; Secure" if cookie_secure else "", "EXTRA_LOCATIONS": extra,
+        "USER": f"user {worker_user};" if worker_user else "# (not started as root: the workers run as this user)",
     }
     text = template.read_text(encoding="utf-8")
     for name, value in fields.items():
@@ -217,9 +235,17 @@ class Supervisor:
 
     # -- nginx ------------------------------------------------------------------------------------------------
     def write_conf(self) -> None:
+        worker = nginx_worker_user()
         for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (self.runtime / "nginx" / sub).mkdir(parents=True, exist_ok=True)
-        text = render_nginx_conf(runtime=self.runtime, listen=self.listen, port=self.port,
+            path = self.runtime / "nginx" / sub
+            path.mkdir(parents=True, exist_ok=True)
+            if worker is not None:
+                shutil.chown(path, worker)
+        if worker is not None:
+            # nginx's workers (not root) must reach their temp paths and, for the benchmark, its baseline page.
+            self.runtime.chmod(0o711)
+            (self.runtime / "nginx").chmod(0o711)
+        text = render_nginx_conf(runtime=self.runtime, listen=self.listen, port=self.port, worker_user=worker,
                                  replicas=[(r.port, r.up_in_nginx) for r in self.replicas],
                                  real_ip_from=self.real_ip_from, cookie_secure=self.cookie_secure,
                                  baseline_dir=self.baseline_dir)
