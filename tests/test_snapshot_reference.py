@@ -193,7 +193,7 @@ def test_snapshot_rows_are_valid(snapshot, indicators):
     assert snapshot["period"].str.fullmatch(r"\d{4}(-\d{2}(-\d{2})?|-\d{4})?").all()
     assert snapshot["breakdown"].str.fullmatch(r"|[a-z_]+=[A-Za-z0-9_-]+").all()
     for flags in snapshot["flags"]:
-        assert set(filter(None, flags.split(";"))) <= FLAGS, flags
+        assert set(filter(None, flags.split(";"))) <= set(FLAGS), flags
     assert not snapshot.duplicated(KEY).any(), snapshot[snapshot.duplicated(KEY, keep=False)][KEY]
 
 
