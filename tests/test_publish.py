@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -34,6 +35,14 @@ EU_LICENCE = "http://publications.europa.eu/resource/authority/licence/"
 COMPARED = ["indicator_id", "geo", "breakdown", "period", "value", "flags", "source_org", "source_dataset",
             "source_url", "is_preferred", "licence"]
 KEY = ["indicator_id", "geo", "breakdown", "period", "source_org", "source_dataset", "source_url"]
+
+
+@pytest.fixture(scope="module")
+def real_warehouse(request) -> Path:
+    """The session's warehouse built from the real data (tests/conftest.py), or a built warehouse named by
+    MONITOR_PUBLISH_TEST_WAREHOUSE (e.g. data/warehouse.duckdb, while the catalogue is mid-change)."""
+    given = os.environ.get("MONITOR_PUBLISH_TEST_WAREHOUSE")
+    return Path(given).resolve() if given else request.getfixturevalue("real_warehouse")
 
 
 @pytest.fixture(scope="module")
