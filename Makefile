@@ -14,7 +14,7 @@ ifeq ($(MONITOR_MODE),public)
 STREAMLIT_FLAGS += --client.showErrorDetails=none --client.toolbarMode=viewer
 endif
 
-.PHONY: run test setup browser warehouse bench clean serve nginx
+.PHONY: run test setup browser warehouse bench clean serve nginx publish
 
 # One command: set up, build the warehouse from the committed data files if needed, start the app.
 run: setup warehouse
@@ -46,6 +46,11 @@ $(WAREHOUSE): $(INPUTS)
 bench: setup warehouse nginx
 	$(PY) bench/run.py
 	$(PY) bench/load.py
+
+# Open data: data/published/ from the warehouse (CSV, JSON-stat, Parquet, datapackage.json, DCAT-AP-NO catalog.ttl);
+# docs/publishing.md. MONITOR_PUBLISH_BASE_URL names where the folder is served (default http://localhost:8000/).
+publish: setup warehouse
+	$(PY) -m etl publish
 
 # The public view in production: REPLICAS Streamlit replicas (default one per core) behind nginx on PORT (default
 # 8080 here), sticky sessions, one read-only warehouse; Ctrl-C stops everything. deploy/README.md has the details.
