@@ -24,6 +24,7 @@ from pyjstat import pyjstat
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as ns
 
+from etl import schema
 from etl.publish import PublishError, dcat, publish
 from etl.publish import exports
 from etl.publish.jsonstat import TOTAL, indicator_jsonstat_bytes
@@ -151,9 +152,10 @@ def test_jsonstat_is_jsonstat_2_with_an_index_for_every_dimension(published):
                                               "uncertain", "lower_bound", "approximate"}
 
 
-@pytest.mark.parametrize("table", ["indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history",
-                                   "movers", "sources"])
+@pytest.mark.parametrize("table", [*schema.SCORE_TABLES, "sources"])
 def test_score_tables_round_trip_as_parquet_and_csv(published, con, table):
+    if table not in exports.score_tables(con) + ["sources"]:
+        pytest.skip(f"this warehouse was built before {table} existed")
     original = con.execute(f'SELECT * FROM "{table}"').df()
     folder = published if table == "sources" else published / "scores"
     with duckdb.connect() as reader:
@@ -218,6 +220,7 @@ def test_datapackage_describes_every_data_file_with_schema_descriptions_and_lice
     data_files = {p for p in _files(published) if p not in {"datapackage.json", "catalog.ttl", "index.html",
                                                             "SHA256SUMS"}}
     assert paths == data_files
+    assert "licenses" not in package  # resources would inherit it: the terms differ by source
     obs = next(r for r in package["resources"] if r["path"] == "observations.csv")
     fields = {f["name"]: f for f in obs["schema"]["fields"]}
     assert fields["value"]["type"] == "number" and fields["is_preferred"]["type"] == "boolean"

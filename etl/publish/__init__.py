@@ -38,7 +38,7 @@ from etl.publish import dcat
 from etl.publish.exports import (CATALOGUE_TABLES, EXTRA_COLUMNS, LICENCES, OBSERVATION_COLUMNS, catalogue_json,
                                  csv_bytes, describe, indicator_csv, indicator_frame, indicator_ids, licence_info,
                                  observations_csv, observations_frame, observations_parquet, parquet_bytes,
-                                 table_csv, table_frame, table_parquet)
+                                 score_tables, table_csv, table_frame, table_parquet)
 from etl.publish.html import index_html
 from etl.publish.jsonstat import indicator_jsonstat, indicator_jsonstat_bytes, jsonstat_bytes
 
@@ -116,6 +116,7 @@ SCORE_TITLES = {
     "goal_scores": ("Målpoeng per land", "Goal scores per country"),
     "goal_score_history": ("Målpoeng per år", "Goal scores year by year"),
     "movers": ("Indikatorene som trekker målpoengene mest", "The indicators that move the goal scores most"),
+    "goal_confidence": ("Hvor sikre målpoengene er", "How firm the goal scores are"),
 }
 
 
@@ -139,9 +140,9 @@ def _files(con: duckdb.DuckDBPyConnection) -> tuple[list[_File], dict]:
     for fmt, data in (("csv", csv_bytes(sources)), ("parquet", parquet_bytes(sources))):
         files.append(_File(f"sources.{fmt}", data, fmt, "Kildene tallene er lest fra",
                            "The publications the figures were read from", "sources", sources, (), (), "observations"))
-    for table in schema.SCORE_TABLES:
+    for table in score_tables(con):
         frame = table_frame(con, table)
-        nb, en = SCORE_TITLES[table]
+        nb, en = SCORE_TITLES.get(table, (f"Poengtabellen {table}", f"The score table {table}"))
         for fmt, data in (("csv", csv_bytes(frame)), ("parquet", parquet_bytes(frame))):
             files.append(_File(f"{SCORE_DIR}/{table}.{fmt}", data, fmt, f"{nb} (monitorens beregning)",
                                f"{en} (the monitor's computation)", table, frame, ("",), (), "scores"))
@@ -250,7 +251,8 @@ def datapackage(con: duckdb.DuckDBPyConnection, files: list[_File], build: dict)
         "version": build["build_id"],
         "created": build["built_at"],
         "keywords": ["digitalisation", "digitalisering", "public sector", "offentlig sektor", "Norway", "Norge"],
-        "licenses": _licence_objects(tuple(used)),
+        # No package-level "licenses": resources inherit them, and the terms differ by source. Each resource lists
+        # the standard licences of its rows and says in "rights" when other or unknown terms apply.
         "sources": [{"title": org, "path": info["url"]}
                     for org, info in sorted(_publishers_used(files).items())],
         "resources": resources,

@@ -115,10 +115,18 @@ def table_frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     published order."""
     if table == "observations":
         return observations_frame(con)
-    if table not in (*TABLE_EXPORTS, *CATALOGUE_TABLES):
+    if table not in (*TABLE_EXPORTS, *CATALOGUE_TABLES) or table not in (*_ORDER, *schema.TABLES):
         raise KeyError(f"table '{table}' is not published")
-    order = ", ".join(f'"{c}"' for c in _ORDER[table])
+    # a table without a listed key (a score table added to etl.schema later) is ordered by all its columns
+    keys = _ORDER.get(table) or schema.column_names(table)
+    order = ", ".join(f'"{c}"' for c in keys)
     return _frame(con, f'SELECT * FROM "{table}" ORDER BY {order}')
+
+
+def score_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The score tables of etl.schema that the warehouse holds (an older warehouse may lack a newer one)."""
+    present = set(_frame(con, "SELECT table_name FROM information_schema.tables")["table_name"])
+    return [t for t in schema.SCORE_TABLES if t in present]
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -65,7 +65,8 @@ observations and all score tables (Parquet and CSV), the catalogue (JSON), a Fri
 source's licence or terms (the <code>licence</code> column); 'unknown' means the terms are not known. The scores are
 the monitor's own computation, not Digdir's. Checksums: SHA256SUMS.</p>
 <p>Bygg <span lang="en">/ build</span> <code>{escape(build_id)}</code>, {escape(built_at)}:
-{n_files} filer <span lang="en">/ files</span>, {_size(total_bytes)}.</p>
+{n_files} filer <span lang="en">/ files</span>; datafilene og metadataene er {_size(total_bytes)}
+<span lang="en">/ the data and metadata files are {_size(total_bytes)}</span>.</p>
 
 <table>
 <caption>Hele tabeller <span lang="en">/ Whole tables</span></caption>
