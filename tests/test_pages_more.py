@@ -39,11 +39,9 @@ def warehouse(real_warehouse):
     return real_warehouse
 
 
-@pytest.fixture(scope="session")
-def warehouse_with_status(tmp_path_factory):
+def build_with_status(folder):
     """The same data plus a live folder whose status.csv is as a refresh writes it (test values, not a real
-    refresh)."""
-    folder = tmp_path_factory.mktemp("pages_more_status")
+    refresh): eurostat failed after an earlier success, ssb has never succeeded (empty last_success)."""
     live = folder / "live"
     (live / "rows").mkdir(parents=True)
     (live / "status.csv").write_text(
@@ -404,8 +402,8 @@ def test_life_events_link_indicators_and_say_no_indicator_yet(page, con):
     assert "secondary source" in text
 
 
-def test_sources_page_shows_the_last_refresh_from_source_status(warehouse_with_status, monkeypatch):
-    monkeypatch.setenv("MONITOR_WAREHOUSE", str(warehouse_with_status))
+def test_sources_page_shows_the_last_refresh_from_source_status(tmp_path, monkeypatch):
+    monkeypatch.setenv("MONITOR_WAREHOUSE", str(build_with_status(tmp_path)))
     monkeypatch.delenv("MONITOR_MODE", raising=False)
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "en"
