@@ -119,10 +119,10 @@ INDICATOR_SCORES: tuple[Column, ...] = (
     _c("latest_value", "DOUBLE", "Latest value", "Siste verdi"),
     _c("change", "DOUBLE", "latest_value − base_value, in the indicator's unit (the change that was scored)",
        "latest_value − base_value, i indikatorens enhet (endringen som ble vurdert)"),
-    _c("status", "VARCHAR", "Trend status: target_achieved, substantial_progress, moderate_progress, "
-       "limited_progress, deterioration or insufficient_data",
-       "Utviklingsstatus: target_achieved, substantial_progress, moderate_progress, limited_progress, "
-       "deterioration eller insufficient_data"),
+    _c("status", "VARCHAR", "Trend status: target_achieved, eu_reference_reached, substantial_progress, "
+       "moderate_progress, stable, limited_progress, deterioration or insufficient_data",
+       "Utviklingsstatus: target_achieved, eu_reference_reached, substantial_progress, moderate_progress, stable, "
+       "limited_progress, deterioration eller insufficient_data"),
     _c("rule", "VARCHAR", "The rule that decided the status (see docs/method.md)",
        "Regelen som avgjorde statusen (se docs/method.md)"),
     _c("cagr", "DOUBLE", "Compound annual growth rate from base to latest", "Årlig vekstrate fra basis til siste"),
@@ -140,13 +140,34 @@ INDICATOR_SCORES: tuple[Column, ...] = (
     _c("development_score", "DOUBLE", "Score 1–3 from the trend status", "Poeng 1–3 fra utviklingsstatusen"),
     _c("level_score", "DOUBLE", "Score 1–3 from the level against peers or target",
        "Poeng 1–3 fra nivået mot sammenligningsland eller mål"),
-    _c("level_basis", "VARCHAR", "peers, target or empty", "peers (land), target (mål) eller tom"),
+    _c("level_basis", "VARCHAR", "peers, target, scale (own scale: share of the limit or place among rank_of) or empty",
+       "peers (land), target (mål), scale (egen skala: andel av grensen eller plass blant rank_of) eller tom"),
     _c("n_peers", "INTEGER", "Peers compared", "Antall land sammenlignet med"),
     _c("n_peers_matched", "INTEGER", "Peers the scored country is at least as good as",
        "Land det vurderte landet er minst like godt som"),
     _c("score", "DOUBLE", "Indicator score 1–3: mean of development and level", "Indikatorpoeng 1–3: snitt av utvikling og nivå"),
     _c("weight", "DOUBLE", "Weight in the goal score", "Vekt i målets poengsum"),
     _c("warnings", "VARCHAR", "Notes from the calculation, ; -separated", "Merknader fra beregningen, skilt med ;"),
+    _c("counted", "BOOLEAN", "The score counts in the goal score (false: a copy of another indicator's measurement "
+       "or a composite whose parts are counted; shown, not counted)",
+       "Poengene teller i målets poengsum (usann: en kopi av en annen indikators måling eller en samleindeks der "
+       "delene teller; vises, teller ikke)"),
+    _c("not_counted_reason", "VARCHAR", "Why the indicator is not counted: 'same_as <id>' or 'composite: its parts "
+       "are counted'", "Hvorfor indikatoren ikke teller: «same_as <id>» eller «composite: its parts are counted»"),
+    _c("comparable_from_period", "VARCHAR", "First period the trend could use when earlier values were left out "
+       "(a series break or the catalogue's comparable-from period)",
+       "Første periode utviklingen kunne bruke når tidligere verdier ble holdt utenfor (brudd i serien eller "
+       "katalogens sammenlignbar-fra-periode)"),
+    _c("stable_band", "DOUBLE", "A change of at most this size (in the indicator's unit) is 'stable'",
+       "En endring på høyst så mye (i indikatorens enhet) er «stabil»"),
+    _c("change_places_up", "INTEGER", "Rank indicators: places moved up from base to latest (negative: down)",
+       "Rangeringer: plasser opp fra basis til siste (negativt: ned)"),
+    _c("base_flags", "VARCHAR", "Flags of the base observation", "Flagg på basisobservasjonen"),
+    _c("latest_flags", "VARCHAR", "Flags of the latest observation", "Flagg på siste observasjon"),
+    _c("latest_published_year", "INTEGER", "Year the latest value was published by (its published date, else the "
+       "end of its period + the dataset's publication lag)",
+       "Året siste verdi var publisert innen (publiseringsdatoen, ellers periodens slutt + datasettets "
+       "publiseringsforsinkelse)"),
 )
 INDICATOR_SCORE_PEERS: tuple[Column, ...] = (
     *_SCORE_ID,
@@ -167,8 +188,11 @@ _GOAL_VALUES = (
     _c("score_unrounded", "DOUBLE", "The weighted mean before rounding", "Vektet snitt før avrunding"),
     _c("label", "VARCHAR", "god (≥ 2.25), middels or mindre god (≤ 1.75)", "god (≥ 2,25), middels eller mindre god (≤ 1,75)"),
     _c("n_indicators", "INTEGER", "Indicators with a score (used)", "Indikatorer med poeng (brukt)"),
-    _c("n_excluded", "INTEGER", "Indicators of the goal without a score", "Indikatorer i målet uten poeng"),
+    _c("n_excluded", "INTEGER", "Counted indicators of the goal without a score",
+       "Indikatorer i målet som teller, men er uten poeng"),
     _c("total_weight", "DOUBLE", "Sum of the weights used", "Summen av vektene som er brukt"),
+    _c("n_not_counted", "INTEGER", "Indicators of the goal shown but not counted (copies, composites of counted parts)",
+       "Indikatorer i målet som vises, men ikke teller (kopier, samleindekser der delene teller)"),
 )
 GOAL_SCORES: tuple[Column, ...] = (*_GOAL_ID, *_GOAL_VALUES)
 GOAL_SCORE_HISTORY: tuple[Column, ...] = (
@@ -183,6 +207,29 @@ MOVERS: tuple[Column, ...] = (
     _c("indicator_id", "VARCHAR", "Indicator id", "Indikator-id"),
     _c("pull", "DOUBLE", "weight × (indicator score − goal score)", "vekt × (indikatorpoeng − målets poengsum)"),
     _c("direction", "VARCHAR", "up (pulls the goal score up) or down", "up (trekker opp) eller down (trekker ned)"),
+)
+GOAL_CONFIDENCE: tuple[Column, ...] = (
+    *_GOAL_ID,
+    _c("score", "DOUBLE", "The goal score (as in goal_scores)", "Målets poengsum (som i goal_scores)"),
+    _c("label", "VARCHAR", "The goal's label (as in goal_scores)", "Målets vurdering (som i goal_scores)"),
+    _c("n_indicators", "INTEGER", "Indicators the score is the mean of", "Indikatorer poengsummen er snittet av"),
+    _c("n_recent", "INTEGER", "Of those, indicators whose latest value is from recent_from_year or later",
+       "Av dem, indikatorer med siste verdi fra recent_from_year eller senere"),
+    _c("recent_from_year", "INTEGER", "First year counted as recent (the last two years of the data)",
+       "Første år som regnes som nytt (de to siste årene i dataene)"),
+    _c("n_with_level", "INTEGER", "Indicators with a level component", "Indikatorer med nivåkomponent"),
+    _c("n_uncertain", "INTEGER", "Indicators whose base or latest figure is secondary, uncertain, inferred or provisional",
+       "Indikatorer der basis- eller siste tall er sekundært, usikkert, utledet eller foreløpig"),
+    _c("uncertain_share", "DOUBLE", "Share of the score's weight resting on such figures (0–1)",
+       "Andelen av poengsummens vekt som hviler på slike tall (0–1)"),
+    _c("loo_label_changes", "BOOLEAN", "Leaving out one single indicator would change the label",
+       "Å holde utenfor én enkelt indikator ville endre vurderingen"),
+    _c("loo_indicators", "VARCHAR", "The indicators whose removal alone changes the label, ; -separated",
+       "Indikatorene som alene endrer vurderingen når de holdes utenfor, skilt med ;"),
+    _c("loo_score_min", "DOUBLE", "Lowest goal score when leaving out one indicator",
+       "Laveste poengsum når én indikator holdes utenfor"),
+    _c("loo_score_max", "DOUBLE", "Highest goal score when leaving out one indicator",
+       "Høyeste poengsum når én indikator holdes utenfor"),
 )
 STATUS_CHANGES: tuple[Column, ...] = (
     *_SCORE_ID,
@@ -249,13 +296,15 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "goal_scores": GOAL_SCORES,
     "goal_score_history": GOAL_SCORE_HISTORY,
     "movers": MOVERS,
+    "goal_confidence": GOAL_CONFIDENCE,
     "changes": CHANGES,
     "status_changes": STATUS_CHANGES,
     "source_status": SOURCE_STATUS,
     "raw_responses": RAW_RESPONSES,
     "build": BUILD,
 }
-SCORE_TABLES = ("indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "movers")
+SCORE_TABLES = ("indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "movers",
+                "goal_confidence")
 
 # Catalogue tables (written from indicators/catalog.toml by indicators.catalog): described for the dictionary.
 CATALOG_DOCS: dict[tuple[str, str], tuple[str, str]] = {

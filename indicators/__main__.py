@@ -1,8 +1,10 @@
-"""Command line: ``python -m indicators score [--table NAME | --level goal|indicator] [--geo NO] [--as-of YEAR]``.
+"""Command line: ``python -m indicators score [--table NAME | --level goal|indicator] [--geo NO] [--as-of YEAR]``
+and ``python -m indicators validate``.
 
 Reads the warehouse's observations and catalogue tables read-only, calls ``indicators.score_tables`` and prints the
 requested table as CSV on stdout: exactly the table's columns and values, the rows of one geo. ``--as-of YEAR``
-scores with the observations of the years up to and including YEAR (for every geo, as the history does).
+scores with the figures published by the end of YEAR (for every geo, as the history does). ``validate`` prints
+Digdir's published ratings beside the monitor's labels (Markdown, as quoted in docs/method.md).
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from indicators.catalog import Catalog
 from indicators.method import METHOD
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
-TABLE_NAMES = ("goal_scores", "indicator_scores", "indicator_score_peers", "goal_score_history", "movers")
+TABLE_NAMES = ("goal_scores", "indicator_scores", "indicator_score_peers", "goal_score_history", "movers",
+               "goal_confidence")
 LEVEL_TABLES = {"goal": "goal_scores", "indicator": "indicator_scores"}
 
 
@@ -41,9 +44,7 @@ def load_inputs(warehouse: str) -> tuple[pd.DataFrame, Catalog]:
 def table_for(observations: pd.DataFrame, catalog: Catalog, table: str, geo: str | None,
               as_of: int | None = None) -> pd.DataFrame:
     """The rows of one score table (one geo, or all when ``geo`` is None) as ``score_tables`` returns them."""
-    if as_of is not None:
-        observations = observations[observations["year"].astype(int) <= as_of]
-    frame = score_tables(observations, catalog)[table]
+    frame = score_tables(observations, catalog, as_of=as_of)[table]
     if geo is not None:
         frame = frame[frame["geo"] == geo]
     return frame.reset_index(drop=True)
@@ -62,6 +63,14 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from indicators.validation import render, validation_table
+
+    observations, catalog = load_inputs(args.warehouse)
+    sys.stdout.write(render(validation_table(score_tables(observations, catalog)["goal_score_history"])))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m indicators", description="Indicator and goal scores.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="goal (= --table goal_scores, the default) or indicator (= --table indicator_scores)")
     score.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, help=f"DuckDB file (default {DEFAULT_WAREHOUSE})")
     score.set_defaults(func=cmd_score)
+    validate = sub.add_parser("validate", help="Digdir's published ratings beside the monitor's labels")
+    validate.add_argument("--warehouse", default=DEFAULT_WAREHOUSE, help=f"DuckDB file (default {DEFAULT_WAREHOUSE})")
+    validate.set_defaults(func=cmd_validate)
     return parser
 
 

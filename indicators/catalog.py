@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl.schema import is_period
+
 DIRECTIONS = ("higher", "lower")
 UNIT_KINDS = ("percent", "index", "score", "rank", "count")
 GOAL_FIELDS = ("id", "number", "name_nb", "name_en", "short_nb", "short_en", "source_url")
@@ -21,6 +23,7 @@ INDICATOR_FIELDS = (
     "unit", "direction", "source_org", "source_dataset",
 )
 TARGET_FIELDS = ("value", "period", "source_url")
+DATASET_FIELDS = ("name", "publication_lag_years", "lag_reason")
 
 
 class CatalogError(ValueError):
@@ -52,6 +55,7 @@ def parse_catalog(raw: dict, source: str = "catalogue") -> Catalog:
     units = _entries(raw, "units", UNIT_FIELDS, source)
     life_events = _entries(raw, "life_events", LIFE_EVENT_FIELDS, source, required=False)
     indicators = _entries(raw, "indicators", INDICATOR_FIELDS, source)
+    datasets = _datasets(raw, source)
 
     goal_ids = {g["id"] for g in goals}
     unit_ids = {u["id"] for u in units}
@@ -81,11 +85,13 @@ def parse_catalog(raw: dict, source: str = "catalogue") -> Catalog:
         connector = ind.get("connector")
         if connector is not None and _blank(connector.get("source")):
             _fail(source, *where, "connector.source", "is missing")
+        _check_method_fields(ind, where, source, {i["id"] for i in indicators}, units, datasets)
+    _check_same_as_chains(indicators, source)
 
     return Catalog(
         goals=_goals_frame(goals),
         units=_units_frame(units),
-        indicators=_indicators_frame(indicators, units),
+        indicators=_indicators_frame(indicators, units, datasets),
         life_events=pd.DataFrame(
             [{"life_event_id": e["id"], "name_nb": e["name_nb"], "name_en": e["name_en"],
               "ministry": e.get("ministry", ""), "source_url": e.get("source_url", ""),
@@ -135,7 +141,66 @@ def _units_frame(units: list[dict]) -> pd.DataFrame:
     )
 
 
-def _indicators_frame(indicators: list[dict], units: list[dict]) -> pd.DataFrame:
+def _datasets(raw: dict, source: str) -> dict[str, dict]:
+    """[[datasets]]: each dataset's publication lag (years after the end of an observation's period until it is
+    published), with the reason (an assumption where the publisher's dates were not read)."""
+    out: dict[str, dict] = {}
+    for position, entry in enumerate(raw.get("datasets", []), start=1):
+        name = entry.get("name")
+        if _blank(name):
+            raise CatalogError(f"{source}: [[datasets]] entry #{position}: field 'name' is missing")
+        for field in DATASET_FIELDS:
+            if field != "publication_lag_years" and _blank(entry.get(field)):
+                _fail(source, "datasets", name, field, "is missing")
+        lag = entry.get("publication_lag_years")
+        if isinstance(lag, bool) or not isinstance(lag, int) or not 0 <= lag <= 5:
+            _fail(source, "datasets", name, "publication_lag_years", f"must be an integer 0–5, got {lag!r}")
+        if name in out:
+            _fail(source, "datasets", name, "name", "is a duplicate")
+        out[name] = entry
+    return out
+
+
+def _check_method_fields(ind: dict, where: tuple[str, str], source: str, ids: set[str], units: list[dict],
+                         datasets: dict[str, dict]) -> None:
+    """The fields the scoring method reads: goal reason, same_as / part_of, comparable_from, rank_of, dataset."""
+    if _blank(ind.get("goal_reason")) and (_blank(ind.get("goal_reason_nb")) or _blank(ind.get("goal_reason_en"))):
+        _fail(source, *where, "goal_reason", "is missing (every indicator says why it counts in its goal)")
+    for field in ("same_as", "part_of"):
+        other = ind.get(field)
+        if other is None:
+            continue
+        if other not in ids:
+            _fail(source, *where, field, f"unknown indicator {other!r}")
+        if other == ind["id"]:
+            _fail(source, *where, field, "points to the indicator itself")
+    if ind.get("same_as") is not None and ind.get("part_of") is not None:
+        _fail(source, *where, "same_as", "and part_of both set (a copy of a measurement is not also a part)")
+    comparable = ind.get("comparable_from")
+    if comparable is not None and not (isinstance(comparable, str) and is_period(comparable)):
+        _fail(source, *where, "comparable_from", f"must be a period string, got {comparable!r}")
+    kind = {u["id"]: u["kind"] for u in units}[ind["unit"]]
+    rank_of = ind.get("rank_of")
+    if rank_of is not None:
+        if kind != "rank":
+            _fail(source, *where, "rank_of", "is only for rank units")
+        if isinstance(rank_of, bool) or not isinstance(rank_of, int) or rank_of < 2:
+            _fail(source, *where, "rank_of", f"must be an integer ≥ 2, got {rank_of!r}")
+    if ind["source_dataset"] not in datasets:
+        _fail(source, *where, "source_dataset",
+              f"{ind['source_dataset']!r} has no [[datasets]] entry (its publication lag is needed for as-of scores)")
+
+
+def _check_same_as_chains(indicators: list[dict], source: str) -> None:
+    """same_as points at the counted copy: never at an indicator that is itself a copy."""
+    same = {i["id"]: i.get("same_as") for i in indicators}
+    for ind_id, other in same.items():
+        if other is not None and same.get(other) is not None:
+            _fail(source, "indicators", ind_id, "same_as", f"points to {other!r}, which is itself same_as {same[other]!r}")
+
+
+def _indicators_frame(indicators: list[dict], units: list[dict], datasets: dict[str, dict] | None = None) -> pd.DataFrame:
+    datasets = datasets or {}
     limits = {u["id"]: u.get("limit") for u in units}
     rows = []
     for ind in indicators:
@@ -163,5 +228,14 @@ def _indicators_frame(indicators: list[dict], units: list[dict]) -> pd.DataFrame
             "target_note_en": target.get("note_en"),
             "connector_source": connector.get("source"),
             "life_events": ";".join(ind.get("life_events", [])),
+            "goal_reason_nb": ind.get("goal_reason_nb") or ind.get("goal_reason"),
+            "goal_reason_en": ind.get("goal_reason_en") or ind.get("goal_reason"),
+            "same_as": ind.get("same_as"),
+            "part_of": ind.get("part_of"),
+            "comparable_from": ind.get("comparable_from"),
+            "comparable_from_reason": ind.get("comparable_from_reason"),
+            "rank_of": ind.get("rank_of"),
+            "publication_lag_years": (datasets[ind["source_dataset"]]["publication_lag_years"]
+                                      if ind["source_dataset"] in datasets else None),
         })
     return pd.DataFrame(rows)

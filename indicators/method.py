@@ -14,14 +14,16 @@ from typing import Any, Mapping
 
 METHOD_PATH = Path(__file__).resolve().parent / "method.toml"
 
-STATUSES_SCORED = ("target_achieved", "substantial_progress", "moderate_progress", "limited_progress",
-                   "deterioration")
+STATUSES_SCORED = ("target_achieved", "eu_reference_reached", "substantial_progress", "moderate_progress",
+                   "stable", "limited_progress", "deterioration")
 _KEYS = {
     "base": {"year", "earlier_years"},
     "trend": {"default_target_year", "limit_exponent", "zero_replacement", "tolerance",
               "thresholds_with_target", "thresholds_without_target"},
     "development_scores": set(STATUSES_SCORED),
-    "level": {"target_margin", "peer_geos", "scored_geos"},
+    "level": {"target_margin", "peer_geos", "scored_geos", "peer_year_tolerance", "non_exact_flags"},
+    "stability": {"limit_share", "rank_places", "count", "datasets"},
+    "confidence": {"recent_years", "uncertain_flags"},
     "goal": {"score_decimals", "label_good_from", "label_less_good_until", "movers"},
 }
 _THRESHOLD_KEYS = {"high", "med", "low"}
@@ -49,6 +51,14 @@ class Method:
     label_good_from: float
     label_less_good_until: float
     movers: int
+    peer_year_tolerance: int
+    non_exact_flags: tuple[str, ...]
+    stability_limit_share: float
+    stability_rank_places: float
+    stability_count: float
+    stability_datasets: Mapping[str, float]
+    recent_years: int
+    uncertain_flags: tuple[str, ...]
 
 
 def load_method(path: Path | str = METHOD_PATH) -> Method:
@@ -88,6 +98,14 @@ def parse_method(raw: Mapping[str, Any], source: str = "method") -> Method:
             fail(name, f"must be ≤ {high}, got {value!r}")
         return float(value)
 
+    def flag_list(section: str, key: str) -> tuple[str, ...]:
+        from etl.schema import FLAGS
+
+        value = raw[section][key]
+        if not isinstance(value, list) or not all(isinstance(f, str) and f in FLAGS for f in value):
+            fail(f"{section}.{key}", f"must be a list of flags among {', '.join(FLAGS)}, got {value!r}")
+        return tuple(value)
+
     def integer(section: str, key: str, *, low: int) -> int:
         value = raw[section][key]
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
@@ -124,7 +142,19 @@ def parse_method(raw: Mapping[str, Any], source: str = "method") -> Method:
     peer_geos, scored_geos = geos("peer_geos"), geos("scored_geos")
     if not set(scored_geos) <= set(peer_geos):
         fail("level.scored_geos", f"must be among level.peer_geos {list(peer_geos)}, got {list(scored_geos)}")
+    bands = raw["stability"]["datasets"]
+    if not isinstance(bands, Mapping):
+        fail("stability.datasets", "must be a table of dataset = band")
+    dataset_bands = MappingProxyType({k: number("stability.datasets", k, bands, low=0.0) for k in bands})
     return Method(
+        peer_year_tolerance=integer("level", "peer_year_tolerance", low=0),
+        non_exact_flags=flag_list("level", "non_exact_flags"),
+        stability_limit_share=number("stability", "limit_share", low=0.0, high=0.5),
+        stability_rank_places=number("stability", "rank_places", low=0.0),
+        stability_count=number("stability", "count", low=0.0),
+        stability_datasets=dataset_bands,
+        recent_years=integer("confidence", "recent_years", low=1),
+        uncertain_flags=flag_list("confidence", "uncertain_flags"),
         base_year=base_year,
         earlier_base_years=tuple(earlier),
         default_target_year=integer("trend", "default_target_year", low=base_year + 1),

@@ -24,15 +24,19 @@ from etl.schema import TABLES
 from indicators.method import METHOD
 from indicators.trend import (  # noqa: F401  (status names re-exported for readers of the tables)
     DETERIORATION,
+    EU_REFERENCE_REACHED,
     INSUFFICIENT,
     LIMITED,
     MODERATE,
+    STABLE,
     SUBSTANTIAL,
     TARGET_ACHIEVED,
     Point,
     TrendResult,
     better_or_equal,
+    comparable_segment,
     trend_status,
+    year_of_period,
 )
 
 __all__ = ["score_tables"]
@@ -71,6 +75,48 @@ def level_score_vs_target(own_value: float, target_value: float, direction: str)
     if target_value != 0 and shortfall <= METHOD.target_level_margin * abs(target_value) + METHOD.tolerance:
         return 2.0
     return 1.0
+
+
+def level_score_vs_scale(own_value: float, direction: str, unit_kind: str | None, limit_value: float | None,
+                         rank_of: int | None) -> float | None:
+    """The level of an indicator no peer measured in the same period and without a target: its place on its own
+    scale. Shares, scores and indices (0 to the unit's limit): 1 + 2 × value / limit (lower is better: 1 + 2 ×
+    (1 − value / limit)); ranks among ``rank_of`` countries: 1 + 2 × (rank_of − rank) / (rank_of − 1). None for
+    counts and for units without a limit (no scale to place them on)."""
+    if unit_kind == "rank":
+        if rank_of is None or rank_of < 2:
+            return None
+        share = (rank_of - own_value) / (rank_of - 1)
+    elif unit_kind in ("percent", "score", "index") and limit_value is not None and limit_value > 0:
+        share = own_value / limit_value
+        share = share if direction == "higher" else 1.0 - share
+    else:
+        return None
+    return 1.0 + 2.0 * min(1.0, max(0.0, share))
+
+
+def stable_band(source_dataset: str | None, unit_kind: str | None, limit_value: float | None) -> float | None:
+    """The band within which a change is stable (method.toml [stability]): the dataset's own band (a survey's
+    sampling error), else the unit's (a share of its limit; ranks; counts); None when neither applies."""
+    if source_dataset in METHOD.stability_datasets:
+        return METHOD.stability_datasets[source_dataset]
+    if unit_kind == "rank":
+        return METHOD.stability_rank_places
+    if unit_kind == "count":
+        return METHOD.stability_count
+    if unit_kind in ("percent", "score", "index") and limit_value is not None:
+        return METHOD.stability_limit_share * limit_value
+    return None
+
+
+def not_counted_reason(indicator_id: str, same_as: str | None, composites: set[str]) -> str | None:
+    """Each measurement counts once: a copy (same_as) is shown, not counted; a composite whose parts are in the
+    catalogue is shown, its parts are counted. None when the indicator counts."""
+    if same_as:
+        return f"same_as {same_as}"
+    if indicator_id in composites:
+        return "composite: its parts are counted"
+    return None
 
 
 def peers_of(geo: str) -> tuple[str, ...]:
@@ -121,79 +167,157 @@ class _IndicatorScore:
     score: float | None
     weight: float
     target_kind: str | None
+    counted_reason: str | None = None  # None: counted in the goal; else why it is shown but not counted
+    unit_kind: str | None = None
+    comparable_from_period: str | None = None  # set when earlier values were left out of the trend
+    base_flags: str | None = None
+    latest_flags: str | None = None
+    latest_published: int | None = None
 
 
-def _usable_observations(observations: pd.DataFrame) -> pd.DataFrame:
-    """Preferred rows of the total (breakdown '') with a value, one per (indicator, geo, year): the last period."""
-    obs = observations
+# (year, period, value, published-by year, flags) of one usable observation
+Obs = tuple
+
+
+def _period_end_year(period: str) -> int:
+    """Last year of a period: '2021-2022' → 2022, '2018-04' → 2018, '2019' → 2019."""
+    text = str(period)
+    if len(text) == 9 and text[4] == "-":
+        return int(text[5:9])
+    return int(text[:4])
+
+
+def published_year(published: Any, period: str, lag_years: int | None) -> int:
+    """The year an observation was published by (the one dating rule): the row's ``published`` date where it has
+    one, else the end of its period plus its dataset's publication lag (catalogue [[datasets]])."""
+    text = "" if published is None or (not isinstance(published, str) and pd.isna(published)) else str(published)
+    if len(text) >= 4 and text[:4].isdigit():
+        return int(text[:4])
+    return _period_end_year(period) + int(lag_years or 0)
+
+
+def _usable_observations(observations: pd.DataFrame, lags: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """Preferred rows of the total (breakdown '') with an exact value (no non-exact flag), one per (indicator,
+    geo, year): the last period; with the year each was published by."""
+    obs = observations.reset_index(drop=True)
     breakdown = obs["breakdown"].fillna("").astype(str) if "breakdown" in obs else ""
     preferred = obs["is_preferred"].fillna(False).astype(bool) if "is_preferred" in obs else True
-    obs = obs[(breakdown == "") & preferred & obs["value"].notna()]
-    obs = obs.assign(year=obs["year"].astype(int), value=obs["value"].astype(float), period=obs["period"].astype(str))
+    flags = obs["flags"].fillna("").astype(str) if "flags" in obs else pd.Series("", index=obs.index)
+    exact = ~flags.map(lambda f: bool(set(f.split(";")) & set(METHOD.non_exact_flags)))
+    obs = obs[(breakdown == "") & preferred & obs["value"].notna() & exact]
+    published = obs["published"] if "published" in obs else pd.Series(None, index=obs.index, dtype=object)
+    lags = lags or {}
+    obs = obs.assign(year=obs["year"].astype(int), value=obs["value"].astype(float), period=obs["period"].astype(str),
+                     flags=flags.loc[obs.index])
+    obs = obs.assign(published_year=[published_year(p, per, lags.get(str(i)))
+                                     for p, per, i in zip(published.loc[obs.index], obs["period"], obs["indicator_id"])])
     obs = obs.sort_values(["indicator_id", "geo", "year", "period"], kind="stable")
     return obs.drop_duplicates(["indicator_id", "geo", "year"], keep="last")[
-        ["indicator_id", "geo", "period", "year", "value"]
+        ["indicator_id", "geo", "period", "year", "value", "published_year", "flags"]
     ].reset_index(drop=True)
 
 
-def _index(obs: pd.DataFrame) -> dict[tuple[str, str], list[Point]]:
-    """{(indicator_id, geo): sorted points} from usable observations."""
-    index: dict[tuple[str, str], list[Point]] = {}
-    for ind, geo, period, year, value in zip(obs["indicator_id"], obs["geo"], obs["period"], obs["year"],
-                                             obs["value"]):
-        index.setdefault((str(ind), str(geo)), []).append((int(year), str(period), float(value)))
+def _index(obs: pd.DataFrame) -> dict[tuple[str, str], list[Obs]]:
+    """{(indicator_id, geo): sorted (year, period, value, published-by year, flags)} from usable observations."""
+    index: dict[tuple[str, str], list[Obs]] = {}
+    for ind, geo, period, year, value, pub, flags in zip(obs["indicator_id"], obs["geo"], obs["period"], obs["year"],
+                                                         obs["value"], obs["published_year"], obs["flags"]):
+        index.setdefault((str(ind), str(geo)), []).append((int(year), str(period), float(value), int(pub), str(flags)))
     return {k: sorted(v) for k, v in index.items()}
 
 
-def _series(index: Mapping[tuple[str, str], list[Point]], indicator_id: str, geo: str,
-            until: int | None) -> list[Point]:
+def _series(index: Mapping[tuple[str, str], list[Obs]], indicator_id: str, geo: str,
+            as_of: int | None) -> list[Obs]:
+    """The observations of one series published by the end of ``as_of`` (all when None)."""
     pts = index.get((indicator_id, geo), [])
-    return pts if until is None else [pt for pt in pts if pt[0] <= until]
+    return pts if as_of is None else [pt for pt in pts if pt[3] <= as_of]
 
 
-def _indicator_rows(indicators: pd.DataFrame) -> list[dict[str, Any]]:
-    """Catalogue indicator rows with the optional fields filled (weight defaults to 1.0)."""
+def _has_flag(flags: str | None, wanted: Iterable[str]) -> bool:
+    return bool(flags) and bool(set(str(flags).split(";")) & set(wanted))
+
+
+def _indicator_rows(indicators: pd.DataFrame, units: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """Catalogue indicator rows with the optional fields filled (weight defaults to 1.0), the unit kind joined."""
     df = indicators.copy()
-    for col in ("goal_id", "limit_value", "target_value", "target_period", "target_kind"):
+    for col in ("goal_id", "limit_value", "target_value", "target_period", "target_kind", "same_as", "part_of",
+                "comparable_from", "rank_of", "publication_lag_years", "source_dataset", "unit_id"):
         if col not in df.columns:
             df[col] = None
+    kinds = {} if units is None or units.empty else dict(zip(units["unit_id"], units["kind"]))
+    df["unit_kind"] = df["unit_id"].map(lambda u: kinds.get(u))
     weight = pd.to_numeric(df["weight"], errors="coerce") if "weight" in df else pd.Series(float("nan"), df.index)
     df["weight"] = weight.fillna(1.0).astype(float)
     df = df.astype(object).where(df.notna(), None)
     return df.to_dict("records")
 
 
-def _score_indicator(index: Mapping[tuple[str, str], list[Point]], row: Mapping[str, Any], geo: str,
-                     as_of: int | None) -> _IndicatorScore:
+def _peer_point(pts: list[Obs], year: int) -> Obs | None:
+    """The peer's value for the same period: the nearest year within the tolerance (the later on a tie)."""
+    near = [pt for pt in pts if abs(pt[0] - year) <= METHOD.peer_year_tolerance]
+    return min(near, key=lambda pt: (abs(pt[0] - year), -pt[0])) if near else None
+
+
+def _score_indicator(index: Mapping[tuple[str, str], list[Obs]], row: Mapping[str, Any], geo: str,
+                     as_of: int | None, composites: set[str] | None = None) -> _IndicatorScore:
     indicator_id = str(row["indicator_id"])
     direction = str(row["direction"])
-    trend = trend_status(_series(index, indicator_id, geo, as_of), direction=direction,
-                         target_value=row["target_value"], target_year=row["target_period"],
-                         limit_value=row["limit_value"])
+    unit_kind = row.get("unit_kind")
+    published = _series(index, indicator_id, geo, as_of)
+    breaks = [pt[0] for pt in published if _has_flag(pt[4], ("break_in_series",))]
+    segment = comparable_segment([pt[:3] for pt in published], breaks, year_of_period(row.get("comparable_from")))
+    trend = trend_status(segment, direction=direction, target_value=row["target_value"],
+                         target_year=row["target_period"], limit_value=row["limit_value"],
+                         stable_band=stable_band(row.get("source_dataset"), unit_kind, row["limit_value"]))
+    cut_from = None
+    if published and len(segment) < len(published):
+        cut_from = segment[0][1] if segment else None
+        trend.warnings.append(
+            f"trend from {cut_from} on: earlier values are not comparable (series break or comparable-from period)"
+            if segment else "no value from the comparable period on: earlier values are not comparable")
+    if trend.status == TARGET_ACHIEVED and row.get("target_kind") == "eu_reference":
+        trend.status = trend.rule = EU_REFERENCE_REACHED  # an EU reference, not Norway's target
     dev = development_score(trend.status)
     level, basis, peers = None, None, []
     if trend.latest_value is not None:
-        for peer in peers_of(geo):  # each peer's latest value with year ≤ the scored geo's latest year
-            pts = _series(index, indicator_id, peer, trend.latest_year)
-            if pts:
-                year, period, value = pts[-1]
+        for peer in peers_of(geo):  # each peer's value for the same period (within the tolerance)
+            pt = _peer_point(_series(index, indicator_id, peer, as_of), trend.latest_year)
+            if pt is not None:
+                year, period, value = pt[:3]
                 peers.append({"geo": peer, "period": period, "year": year, "value": value,
                               "own_at_least_as_good": better_or_equal(trend.latest_value, value, direction)})
         if peers:
             level, basis = level_score_vs_peers(trend.latest_value, [p["value"] for p in peers], direction), "peers"
         elif trend.target_value is not None:
             level, basis = level_score_vs_target(trend.latest_value, trend.target_value, direction), "target"
+        else:
+            rank_of = row.get("rank_of")
+            level = level_score_vs_scale(trend.latest_value, direction, unit_kind, row["limit_value"],
+                                         None if rank_of is None or pd.isna(rank_of) else int(rank_of))
+            basis = None if level is None else "scale"
+    by_year = {pt[0]: pt for pt in published}
+    base_pt = by_year.get(trend.base_year) if trend.base_year is not None else None
+    latest_pt = by_year.get(trend.latest_year) if trend.latest_year is not None else None
     return _IndicatorScore(
         indicator_id=indicator_id, goal_id=None if row["goal_id"] is None else str(row["goal_id"]), geo=geo,
         trend=trend, development_score=dev, level_score=level, level_basis=basis, peers=peers,
         score=indicator_score_from_components(dev, level), weight=float(row["weight"]),
         target_kind=row["target_kind"],
+        counted_reason=not_counted_reason(indicator_id, row.get("same_as"), composites or set()),
+        unit_kind=unit_kind, comparable_from_period=cut_from,
+        base_flags=(base_pt[4] or None) if base_pt else None, latest_flags=(latest_pt[4] or None) if latest_pt else None,
+        latest_published=latest_pt[3] if latest_pt else None,
     )
 
 
-def _score_all(index: Mapping[tuple[str, str], list[Point]], rows: list[dict[str, Any]], geo: str,
+def _composites(rows: list[dict[str, Any]]) -> set[str]:
+    return {str(r["part_of"]) for r in rows if r.get("part_of")}
+
+
+def _score_all(index: Mapping[tuple[str, str], list[Obs]], rows: list[dict[str, Any]], geo: str,
                as_of: int | None) -> list[_IndicatorScore]:
-    return [_score_indicator(index, row, geo, as_of) for row in rows]
+    composites = _composites(rows)
+    return [_score_indicator(index, row, geo, as_of, composites) for row in rows]
 
 
 def _indicator_record(s: _IndicatorScore) -> dict[str, Any]:
@@ -210,6 +334,10 @@ def _indicator_record(s: _IndicatorScore) -> dict[str, Any]:
         "development_score": s.development_score, "level_score": s.level_score, "level_basis": s.level_basis,
         "n_peers": len(s.peers), "n_peers_matched": sum(p["own_at_least_as_good"] for p in s.peers) if s.peers else None,
         "score": s.score, "weight": s.weight, "warnings": "; ".join(t.warnings) or None,
+        "counted": s.counted_reason is None, "not_counted_reason": s.counted_reason,
+        "comparable_from_period": s.comparable_from_period, "stable_band": t.stable_band,
+        "change_places_up": (int(round(-t.change)) if s.unit_kind == "rank" and t.change is not None else None),
+        "base_flags": s.base_flags, "latest_flags": s.latest_flags, "latest_published_year": s.latest_published,
     }
 
 
@@ -218,16 +346,56 @@ def _indicator_record(s: _IndicatorScore) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _goal_record(geo: str, goal_id: str, members: list[_IndicatorScore]) -> dict[str, Any]:
-    """Weighted mean of the indicator scores that exist (weight ≤ 0 or no score → excluded), rounded, labelled."""
-    used = [s for s in members if s.score is not None and s.weight > 0]
+def _used(members: list[_IndicatorScore]) -> list[_IndicatorScore]:
+    """The indicators a goal score is the mean of: counted, with a score and a positive weight."""
+    return [s for s in members if s.counted_reason is None and s.score is not None and s.weight > 0]
+
+
+def _weighted_mean(used: list[_IndicatorScore]) -> float | None:
     total_weight = sum(s.weight for s in used)
     exact = sum(s.score * s.weight for s in used) / total_weight if total_weight > 0 else None
-    exact = None if exact is None else min(3.0, max(1.0, exact))  # float drift; a mean of [1, 3] is in [1, 3]
+    return None if exact is None else min(3.0, max(1.0, exact))  # float drift; a mean of [1, 3] is in [1, 3]
+
+
+def _goal_record(geo: str, goal_id: str, members: list[_IndicatorScore]) -> dict[str, Any]:
+    """Weighted mean of the counted indicator scores that exist (weight ≤ 0 or no score → excluded), rounded,
+    labelled; indicators not counted (a copy or a composite of counted parts) are counted apart."""
+    used = _used(members)
+    n_not_counted = sum(s.counted_reason is not None for s in members)
+    exact = _weighted_mean(used)
     rounded = round_score(exact)
     return {"geo": geo, "goal_id": goal_id, "score": rounded, "score_unrounded": exact,
-            "label": label_for_score(rounded), "n_indicators": len(used), "n_excluded": len(members) - len(used),
-            "total_weight": total_weight}
+            "label": label_for_score(rounded), "n_indicators": len(used),
+            "n_excluded": len(members) - len(used) - n_not_counted, "total_weight": sum(s.weight for s in used),
+            "n_not_counted": n_not_counted}
+
+
+def _confidence_record(geo: str, goal_id: str, members: list[_IndicatorScore], recent_from: int) -> dict[str, Any]:
+    """How sure is this score: coverage, recency, the weight share of uncertain figures, leave-one-out."""
+    used = _used(members)
+    exact = _weighted_mean(used)
+    label = label_for_score(round_score(exact))
+    total = sum(s.weight for s in used)
+    uncertain = [s for s in used if _has_flag(s.base_flags, METHOD.uncertain_flags)
+                 or _has_flag(s.latest_flags, METHOD.uncertain_flags)]
+    changers, loo_scores = [], []
+    for s in used:
+        rest = [o for o in used if o is not s]
+        loo = round_score(_weighted_mean(rest))
+        loo_scores.append(loo)
+        if label_for_score(loo) != label:
+            changers.append(s.indicator_id)
+    known = [x for x in loo_scores if x is not None]
+    return {"geo": geo, "goal_id": goal_id, "score": round_score(exact), "label": label,
+            "n_indicators": len(used), "n_recent": sum(s.trend.latest_year is not None
+                                                       and s.trend.latest_year >= recent_from for s in used),
+            "recent_from_year": recent_from,
+            "n_with_level": sum(s.level_score is not None for s in used),
+            "n_uncertain": len(uncertain),
+            "uncertain_share": (sum(s.weight for s in uncertain) / total) if total > 0 else None,
+            "loo_label_changes": bool(changers) if used else None,
+            "loo_indicators": ";".join(sorted(changers)) or None,
+            "loo_score_min": min(known) if known else None, "loo_score_max": max(known) if known else None}
 
 
 def _mover_records(goal: Mapping[str, Any], members: list[_IndicatorScore]) -> list[dict[str, Any]]:
@@ -235,7 +403,7 @@ def _mover_records(goal: Mapping[str, Any], members: list[_IndicatorScore]) -> l
     mean = goal["score_unrounded"]
     if mean is None:
         return []
-    pulls = [(s.indicator_id, s.weight * (s.score - mean)) for s in members if s.score is not None and s.weight > 0]
+    pulls = [(s.indicator_id, s.weight * (s.score - mean)) for s in _used(members)]
     pulls = sorted(((i, p) for i, p in pulls if abs(p) > METHOD.tolerance), key=lambda ip: (-abs(ip[1]), ip[0]))
     return [{"geo": goal["geo"], "goal_id": goal["goal_id"], "rank": rank, "indicator_id": i, "pull": p,
              "direction": "up" if p > 0 else "down"}
@@ -261,7 +429,8 @@ def _typed(name: str, records: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def score_tables(observations: pd.DataFrame, catalog: Any, *,
-                 previous_observations: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+                 previous_observations: pd.DataFrame | None = None,
+                 as_of: int | None = None) -> dict[str, pd.DataFrame]:
     """Every score table of the warehouse, with the columns (in order) and types of ``etl.schema``.
 
     ``observations``: the warehouse observation columns (at least ``indicator_id, geo, breakdown, period, year,
@@ -269,22 +438,33 @@ def score_tables(observations: pd.DataFrame, catalog: Any, *,
     (its ``goals`` fix the goal rows and their order, its ``indicators`` the indicators, weights, limits and
     targets). ``previous_observations``: the figures of the previous build, for ``status_changes``.
 
+    ``as_of``: score with only the figures published by the end of that year (the dating rule in
+    docs/method.md); the history then ends at that year.
+
     Returns ``indicator_scores``, ``indicator_score_peers``, ``goal_scores``, ``goal_score_history`` (as-of years
-    from the base year to the latest observation year), ``movers`` and ``status_changes``, each for the scored geos
-    (method.toml ``level.scored_geos``) in that order.
+    from the base year to the latest year a figure was published by), ``movers``, ``goal_confidence`` and
+    ``status_changes``, each for the scored geos (method.toml ``level.scored_geos``) in that order.
     """
-    rows = _indicator_rows(catalog.indicators)
+    rows = _indicator_rows(catalog.indicators, getattr(catalog, "units", None))
+    lags = {str(r["indicator_id"]): (None if r["publication_lag_years"] is None else int(r["publication_lag_years"]))
+            for r in rows}
     goal_ids = [str(g) for g in catalog.goals["goal_id"]]
-    obs = _usable_observations(observations)
+    obs = _usable_observations(observations, lags)
     index = _index(obs)
-    last_year = int(obs["year"].max()) if not obs.empty else METHOD.base_year
-    history_years = range(METHOD.base_year, max(last_year, METHOD.base_year) + 1)
+    last_published = int(obs["published_year"].max()) if not obs.empty else METHOD.base_year
+    if as_of is not None:
+        last_published = min(last_published, int(as_of))
+    history_years = range(METHOD.base_year, max(last_published, METHOD.base_year) + 1)
+    visible = obs if as_of is None else obs[obs["published_year"] <= int(as_of)]
+    last_year = int(visible["year"].max()) if not visible.empty else METHOD.base_year
+    recent_from = last_year - METHOD.recent_years + 1
 
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in (
-        "indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "movers", "status_changes")}
+        "indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "movers",
+        "goal_confidence", "status_changes")}
     scored: dict[str, list[_IndicatorScore]] = {}
     for geo in METHOD.scored_geos:
-        scores = scored[geo] = _score_all(index, rows, geo, None)
+        scores = scored[geo] = _score_all(index, rows, geo, as_of)
         for s in scores:
             out["indicator_scores"].append(_indicator_record(s))
             out["indicator_score_peers"] += [
@@ -296,6 +476,7 @@ def score_tables(observations: pd.DataFrame, catalog: Any, *,
             goal = _goal_record(geo, goal_id, members)
             out["goal_scores"].append(goal)
             out["movers"] += _mover_records(goal, members)
+            out["goal_confidence"].append(_confidence_record(geo, goal_id, members, recent_from))
         for year in history_years:
             year_scores = _score_all(index, rows, geo, year)
             for goal_id in goal_ids:
@@ -303,9 +484,9 @@ def score_tables(observations: pd.DataFrame, catalog: Any, *,
                 out["goal_score_history"].append({"as_of": year, **goal})
 
     if previous_observations is not None:
-        before = _index(_usable_observations(previous_observations))
+        before = _index(_usable_observations(previous_observations, lags))
         for geo in METHOD.scored_geos:
-            for old, new in zip(_score_all(before, rows, geo, None), scored[geo]):
+            for old, new in zip(_score_all(before, rows, geo, as_of), scored[geo]):
                 if old.trend.status != new.trend.status or not _same_score(old.score, new.score):
                     out["status_changes"].append({"geo": geo, "indicator_id": new.indicator_id,
                                                   "old_status": old.trend.status, "new_status": new.trend.status,

@@ -20,11 +20,14 @@ MODERATE = "moderate_progress"
 LIMITED = "limited_progress"
 DETERIORATION = "deterioration"
 INSUFFICIENT = "insufficient_data"
+STABLE = "stable"
+EU_REFERENCE_REACHED = "eu_reference_reached"  # set by indicators.scoring for targets of kind eu_reference
 
 # The rule that decided a status (TrendResult.rule; insufficient data carries its reason after a colon).
 RULE_TARGET_ACHIEVED = "target_achieved"
 RULE_WITH_TARGET = "cagr_vs_target"
 RULE_WITHOUT_TARGET = "cagr_no_target"
+RULE_STABLE = "within_stable_band"
 REASON_NO_OBSERVATIONS = "no observations"
 REASON_NO_BASE = "no base year"
 REASON_ONE_YEAR = "one year only"
@@ -56,6 +59,7 @@ class TrendResult:
     required_cagr: float | None = None  # base -> target, with a target only
     progress_value: float | None = None  # the number compared with the thresholds
     thresholds: dict[str, float] | None = None  # after the limit reduction
+    stable_band: float | None = None  # |latest - base| at or below this is stable
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -163,6 +167,18 @@ def as_points(points: Any) -> list[Point]:
     return list(by_year.values())
 
 
+def comparable_segment(points: Any, break_years: Iterable[int] = (), comparable_from: int | None = None) -> list[Point]:
+    """The points a trend may use: from ``comparable_from`` on (the catalogue's comparable-from year), and from the
+    latest break on (an observation flagged break_in_series starts a new segment; earlier points are not
+    comparable with it). Pure; ``points`` as for ``as_points``."""
+    pts = as_points(points)
+    start = comparable_from
+    breaks = [y for y in break_years if any(pt[0] == y for pt in pts)]
+    if breaks:
+        start = max(breaks) if start is None else max(start, max(breaks))
+    return pts if start is None else [pt for pt in pts if pt[0] >= start]
+
+
 def trend_status(
     points: Any,
     direction: str = "higher",
@@ -170,12 +186,15 @@ def trend_status(
     target_year: int | str | None = None,
     limit_value: float | None = None,
     as_of: int | None = None,
+    stable_band: float | None = None,
 ) -> TrendResult:
-    """Trend status of one series (see ``as_points`` for ``points``); only years ≤ ``as_of`` when given."""
+    """Trend status of one series (see ``as_points`` for ``points``); only years ≤ ``as_of`` when given.
+    ``stable_band``: a change |latest − base| at or below it is ``stable`` (a reached target still overrides)."""
     factor = _direction_factor(direction)
     target_value = _float_or_none(target_value)
     limit_value = _float_or_none(limit_value)
-    res = TrendResult(direction=direction, target_value=target_value, limit_value=limit_value)
+    res = TrendResult(direction=direction, target_value=target_value, limit_value=limit_value,
+                      stable_band=_float_or_none(stable_band))
     if target_value is not None:
         res.target_year = year_of_period(target_year)
         if res.target_year is None:
@@ -231,7 +250,10 @@ def trend_status(
         res.progress_value = res.sign * factor * res.cagr
 
     if res.status != TARGET_ACHIEVED:
-        res.status, res.rule = status_from_value(res.progress_value, res.thresholds), rule
+        if res.stable_band is not None and abs(res.latest_value - res.base_value) <= res.stable_band + METHOD.tolerance:
+            res.status, res.rule = STABLE, RULE_STABLE
+        else:
+            res.status, res.rule = status_from_value(res.progress_value, res.thresholds), rule
     return res
 
 

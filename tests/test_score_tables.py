@@ -16,7 +16,7 @@ from indicators.trend import select_base_year
 from tests.conftest import ROOT
 
 TABLE_NAMES = ("indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "movers",
-               "status_changes")
+               "goal_confidence", "status_changes")
 
 
 @pytest.fixture(scope="module")
