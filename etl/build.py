@@ -204,11 +204,19 @@ def _create(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> N
         columns = schema.TABLES[name]
         ddl = ", ".join(f'"{c.name}" {c.type}' for c in columns)
         con.execute(f'CREATE TABLE "{name}" ({ddl})')
-        select = ", ".join(f'CAST("{c.name}" AS {c.type})' for c in columns)
+        select = ", ".join(_cast(c, frame[c.name]) for c in columns)
         con.execute(f'INSERT INTO "{name}" SELECT {select} FROM frame_view')
     else:
         con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame_view')
     con.unregister("frame_view")
+
+
+def _cast(column: schema.Column, values: pd.Series) -> str:
+    """SQL that casts a frame column to its schema type; in text read from a file, an empty field is NULL."""
+    text = pd.api.types.is_string_dtype(values) or values.dtype == object
+    if column.type != "VARCHAR" and text:
+        return f'CAST(NULLIF(CAST("{column.name}" AS VARCHAR), \'\') AS {column.type})'
+    return f'CAST("{column.name}" AS {column.type})'
 
 
 def _check(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> None:

@@ -188,12 +188,6 @@ def test_offline_one_line_and_nothing_written(world, closed_port, replay):
     assert not list(warehouse.parent.glob("*.tmp"))
 
 
-NEVER_SUCCEEDED = pytest.mark.xfail(
-    reason="the build must read an empty status.csv timestamp (a source that never succeeded) as NULL; requested "
-           "from the lead (etl/build.py casts '' to TIMESTAMPTZ)", strict=False)
-
-
-@NEVER_SUCCEEDED
 @pytest.mark.parametrize("source", SOURCES)
 def test_first_refresh_failure_without_previous_live_data(world, replay, source):
     """No earlier live rows to keep: the failing source simply contributes nothing; others still load."""
@@ -288,7 +282,6 @@ def test_unknown_connector_in_catalogue_is_skipped_not_fatal(tmp_path, replay, f
     assert report.exit_code == 2
 
 
-@NEVER_SUCCEEDED
 @pytest.mark.parametrize("source", SOURCES)
 def test_bad_catalogue_connector_fails_its_source_only(tmp_path, replay, fast_http, source):
     """A bare `connector = { source = "<name>" }` (none of the keys the connector reads) fails that source only."""
