@@ -59,6 +59,18 @@ def sign_of(change: float) -> str:
     return "+" if change > 0 else ("\u2212" if change < 0 else "±")
 
 
+def assert_change_shown(shown: str, change: float, kind: str, lang: str, what: str) -> None:
+    """The displayed change has the stored change's sign: '+'/'−' before the number, or for a rank (a higher
+    number is a worse place) '↓ n places down' for a positive change and '↑ n places up' for a negative one."""
+    number = format_number(abs(change), lang)
+    if kind == "rank":
+        key = "rank_down" if change > 0 else ("rank_up" if change < 0 else "rank_same")
+        assert shown == t(key, lang, n=number) and shown[0] == {"rank_down": "↓", "rank_up": "↑", "rank_same": "±"}[key], (what, shown, change)
+    else:
+        assert shown.startswith(sign_of(change) + number), (what, shown, change)
+        assert shown == format_change(change, kind, lang), (what, shown)
+
+
 def status_words(status: str, lang: str) -> str:
     return f"{STATUS_ICONS[status]} {t('status_' + status, lang)}"
 
@@ -152,8 +164,7 @@ def test_indicator_page_shows_the_scored_change_with_its_sign_and_base(app, stor
             continue
         assert change_labels == [t("headline_change", lang, year=row["base_period"])], (indicator_id, metrics)
         shown = metrics[change_labels[0]]
-        assert shown.startswith(sign_of(row["change"])), (indicator_id, shown, row["change"])
-        assert shown == format_change(row["change"], kinds[indicator_id], lang), (indicator_id, shown)
+        assert_change_shown(shown, row["change"], kinds[indicator_id], lang, indicator_id)
         latest = f"{t('headline_latest', lang)} ({row['latest_period']})"
         assert latest in metrics, (indicator_id, metrics)
         # "How was this calculated" starts from the same base and latest periods
@@ -193,8 +204,7 @@ def test_goal_tables_show_the_scored_change_base_and_status(app, stored, kinds, 
             seen.add(indicator_id)
             change, since = cells[t("col_change", lang)], cells[t("col_since", lang)]
             if indicator_id in with_change:
-                assert change.startswith(sign_of(row["change"])), (indicator_id, change)
-                assert change == format_change(row["change"], kinds[indicator_id], lang)
+                assert_change_shown(change, row["change"], kinds[indicator_id], lang, indicator_id)
                 assert since == row["base_period"], (indicator_id, since)
             else:
                 assert (change, since) == ("–", "–"), indicator_id
@@ -383,3 +393,17 @@ def test_every_page_url_is_its_file_stem():
     from ui import nav
 
     assert all(spec.url_path == Path(spec.path).stem for spec in nav.PAGES)
+
+
+def test_every_status_label_and_level_basis_the_schema_names_has_an_icon_and_text():
+    from etl.schema import INDICATOR_SCORES
+
+    status_doc = next(c for c in INDICATOR_SCORES if c.name == "status").en
+    statuses = re.findall(r"[a-z]+(?:_[a-z]+)+|stable", status_doc.split(":", 1)[1])
+    assert "insufficient_data" in statuses and len(statuses) >= 6
+    for status in statuses:
+        assert status in STATUS_ICONS, status
+        for lang in ("nb", "en"):
+            assert t(f"status_{status}", lang)
+    for label in ("god", "middels", "mindre god"):
+        assert label in LABEL_ICONS and t(f"label_{label}", "en")

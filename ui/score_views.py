@@ -85,6 +85,8 @@ def goal_explanation(goal_id: str, lang: str) -> None:
         catalog = data.indicators().set_index("indicator_id")
         scored = data.indicator_scores("NO")
         scored = scored[(scored["goal_id"] == goal_id) & scored["score"].notna()]
+        if "counted" in scored:  # copies and composites of counted parts are shown on their pages, not counted
+            scored = scored[scored["counted"].fillna(True).astype(bool)]
         order = {i: n for n, i in enumerate(catalog.index)}
         for row in sorted(scored.to_dict("records"), key=lambda r: order.get(r["indicator_id"], len(order))):
             ind = catalog.loc[row["indicator_id"]]

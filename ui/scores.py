@@ -11,7 +11,9 @@ from ui.i18n import format_change, format_number, format_value, geo_name, t
 STATUS_ICONS = {
     "target_achieved": "🎯",
     "substantial_progress": "⬆️",
+    "eu_reference_reached": "🏅",
     "moderate_progress": "↗️",
+    "stable": "↔️",
     "limited_progress": "➡️",
     "deterioration": "⬇️",
     "insufficient_data": "❔",
@@ -45,8 +47,15 @@ def has_change(row) -> bool:
 
 
 def change_text(row, unit_kind: str, lang: str) -> str:
-    """`indicator_scores.change` with its sign, or '–'."""
-    return format_change(row["change"], unit_kind, lang) if has_change(row) else "–"
+    """`indicator_scores.change` with its sign, or '–'. For a rank, where a higher number is a worse place, the
+    change is said in places up or down (arrow and words), so '+2' never reads as an improvement."""
+    if not has_change(row):
+        return "–"
+    if unit_kind == "rank":
+        change = row["change"]
+        key = "rank_down" if change > 0 else ("rank_up" if change < 0 else "rank_same")
+        return t(key, lang, n=format_number(abs(change), lang))
+    return format_change(row["change"], unit_kind, lang)
 
 
 def since_text(row) -> str:
@@ -90,10 +99,14 @@ def explain_indicator_text(score: dict, peers: pd.DataFrame, unit_kind: str, lan
                        level=score_text(score["level_score"], lang)))
     elif score.get("level_basis") == "target":
         lines.append(t("explain_level_target", lang, level=score_text(score["level_score"], lang)))
+    elif score.get("level_basis") == "scale":
+        lines.append(t("explain_level_scale", lang, level=score_text(score["level_score"], lang)))
     else:
         lines.append(t("explain_no_level", lang))
     lines.append(t("explain_score", lang, development=score_text(score["development_score"], lang),
                    level=score_text(score["level_score"], lang), score=score_text(score["score"], lang)))
+    if not _missing(score.get("counted")) and not bool(score["counted"]):
+        lines.append(t("explain_not_counted", lang, reason=score.get("not_counted_reason") or "–"))
     if not _missing(score.get("warnings")) and score["warnings"]:
         lines.append(t("explain_warnings", lang, warnings=score["warnings"]))
     return lines
