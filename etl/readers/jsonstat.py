@@ -17,6 +17,7 @@ positions with one `np.unravel_index` call, and codes are gathered with numpy fa
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -26,7 +27,28 @@ import pandas as pd
 
 
 class JsonStatError(ValueError):
-    """The document is not a JSON-stat 2.0 dataset this decoder understands."""
+    """The document is not a JSON-stat 2.0 dataset this decoder understands (or exceeds a limit below); the message
+    names the problem, and the place in the document where there is one."""
+
+    kind = "malformed"
+
+
+# Limits, checked on the declared shape BEFORE anything of that size is allocated. Each says why it is that size.
+MAX_BODY_BYTES = 256 * 2**20
+"""A body larger than this is refused unread: SSB's per-call cap of 800,000 cells is about 20 MB of JSON-stat and
+the largest Eurostat response the monitor asks for is a few MB, so 256 MiB is generous for real data and still
+bounds the memory the JSON parser may take (about 10× the body)."""
+MAX_CELLS = 20_000_000
+"""The declared cube (the product of `size`) may hold at most this many cells: 25× SSB's per-call cap and 20× the
+largest cube the tests decode; the frame for a full cube of that size is about 1 GB. A hostile `size` of
+[10^6, 10^6] would otherwise allocate terabytes for a string `status`. (Python integers: no int64 overflow.)"""
+MAX_DIMENSIONS = 32
+"""numpy's unravel_index supports at most 32 dimensions on older versions; real datasets have fewer than 12."""
+MAX_DEPTH = 64
+"""JSON nesting depth: the deepest legitimate path (dimension → id → category → unit → code → field) is 6 levels;
+extensions add a few. Python's json parser recurses per level and would end in a RecursionError traceback."""
+RESERVED = ("value", "status")
+"""Dimension ids that would collide with the frame's own columns."""
 
 
 @dataclass
@@ -63,13 +85,86 @@ class Dataset:
         return list(self.roles.get(name, []))
 
 
-def _category_codes(dim_id: str, dim: dict[str, Any], size: int | None) -> tuple[list[str], dict[str, str]]:
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _kind(value: Any) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list",
+            dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def max_depth(body: bytes) -> int:
+    """Nesting depth of JSON text, counted on the brackets outside strings (vectorised; no parsing)."""
+    import re
+
+    stripped = re.sub(rb'"(?:[^"\\]|\\.)*"', b"", body)
+    arr = np.frombuffer(stripped, dtype=np.uint8)
+    opens = (arr == ord("[")) | (arr == ord("{"))
+    closes = (arr == ord("]")) | (arr == ord("}"))
+    where = np.flatnonzero(opens | closes)
+    if not where.size:
+        return 0
+    return int(np.cumsum(np.where(opens[where], 1, -1)).max())
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise JsonStatError(f"duplicate key {_short(key)} in one JSON object (ambiguous: which one counts?)")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise JsonStatError(f"not valid JSON: {name} is not a JSON number")
+
+
+def parse_json(body: str | bytes, *, max_bytes: int = MAX_BODY_BYTES) -> Any:
+    """JSON text → Python, strictly: size and nesting checked before parsing, duplicate keys and NaN/Infinity refused.
+    Raises JsonStatError naming the problem."""
+    if isinstance(body, str):
+        body = body.encode("utf-8", "surrogatepass")
+    if len(body) > max_bytes:
+        raise JsonStatError(f"body of {len(body):,} bytes is larger than the limit of {max_bytes:,} bytes")
+    depth = max_depth(body)
+    if depth > MAX_DEPTH:
+        raise JsonStatError(f"JSON nested {depth} levels deep (limit {MAX_DEPTH})")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise JsonStatError(f"not UTF-8 text (byte {exc.start})") from None
+    try:
+        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise JsonStatError(f"not valid JSON: {exc}") from None
+    except RecursionError:  # unreachable after the depth check; kept as a guard
+        raise JsonStatError(f"JSON nested deeper than {MAX_DEPTH} levels") from None
+
+
+def _category_codes(dim_id: str, dim: Any, size: int | None) -> tuple[list[str], dict[str, str]]:
+    if not isinstance(dim, dict):
+        raise JsonStatError(f"dimension {dim_id!r} must be an object, got {_kind(dim)}")
     category = dim.get("category")
     if not isinstance(category, dict):
         raise JsonStatError(f"dimension {dim_id!r} has no category object")
     labels = category.get("label") or {}
     if not isinstance(labels, dict):
         raise JsonStatError(f"dimension {dim_id!r}: category.label must be an object")
+    for code, label in labels.items():
+        if not isinstance(label, str):
+            raise JsonStatError(f"dimension {dim_id!r}: category.label[{_short(code)}] must be a string, "
+                                f"got {_kind(label)}")
     index = category.get("index")
     if index is None:
         # JSON-stat 2.0: index may be omitted for a single-category dimension; the code is the label's key.
@@ -82,27 +177,40 @@ def _category_codes(dim_id: str, dim: dict[str, Any], size: int | None) -> tuple
                 f"dimension {dim_id!r} has no category.index and {len(labels)} labels (need exactly one)"
             )
     elif isinstance(index, list):
-        codes = [str(c) for c in index]
+        bad = next((c for c in index if not isinstance(c, str)), None)
+        if bad is not None or any(not isinstance(c, str) for c in index):
+            raise JsonStatError(f"dimension {dim_id!r}: category.index codes must be strings, got {_kind(bad)}")
+        codes = list(index)
     elif isinstance(index, dict):
         positions = list(index.values())
-        if not all(isinstance(p, int) for p in positions):
+        if not all(_is_int(p) for p in positions):
             raise JsonStatError(f"dimension {dim_id!r}: category.index positions must be integers")
         codes = [""] * len(index)
+        filled = [False] * len(index)
         for code, pos in index.items():
-            if pos < 0 or pos >= len(index) or codes[pos]:
+            if pos < 0 or pos >= len(index) or filled[pos]:
                 raise JsonStatError(f"dimension {dim_id!r}: category.index positions are not 0..n-1")
             codes[pos] = str(code)
+            filled[pos] = True
     else:
         raise JsonStatError(f"dimension {dim_id!r}: category.index must be a list or an object")
-    return codes, {str(k): str(v) for k, v in labels.items()}
+    if len(set(codes)) != len(codes):
+        seen: set[str] = set()
+        dup = next(c for c in codes if c in seen or seen.add(c))
+        raise JsonStatError(f"dimension {dim_id!r}: category code {_short(dup)} appears twice")
+    return codes, {str(k): v for k, v in labels.items()}
 
 
-def read_dimensions(doc: dict[str, Any]) -> tuple[list[str], list[int], dict[str, Dimension]]:
-    """Dimensions of a JSON-stat 2.0 dataset (also works on SSB metadata bodies, which carry no `value`)."""
+def read_dimensions(doc: dict[str, Any], *, max_cells: int | None = None
+                    ) -> tuple[list[str], list[int], dict[str, Dimension]]:
+    """Dimensions of a JSON-stat 2.0 dataset (also works on SSB metadata bodies, which carry no `value`).
+    Checks the declared shape (`id` and `size` types and lengths, dimension count) and, with `max_cells`, the cube's
+    cell count, before any category is read. (Metadata describes whole tables, of which a query selects a part, so
+    SSB metadata is read without a cell limit; `decode` applies MAX_CELLS.)"""
     if not isinstance(doc, dict):
-        raise JsonStatError("a JSON-stat dataset must be a JSON object")
+        raise JsonStatError(f"a JSON-stat dataset must be a JSON object, got {_kind(doc)}")
     if doc.get("class") not in (None, "dataset"):
-        raise JsonStatError(f"expected class 'dataset', got {doc.get('class')!r}")
+        raise JsonStatError(f"expected class 'dataset', got {_short(doc.get('class'))}")
     ids = doc.get("id")
     sizes = doc.get("size")
     dims = doc.get("dimension")
@@ -110,6 +218,21 @@ def read_dimensions(doc: dict[str, Any]) -> tuple[list[str], list[int], dict[str
         raise JsonStatError("missing 'id', 'size' or 'dimension' (not a JSON-stat 2.0 dataset)")
     if len(ids) != len(sizes):
         raise JsonStatError(f"'id' has {len(ids)} entries but 'size' has {len(sizes)}")
+    if len(ids) > MAX_DIMENSIONS:
+        raise JsonStatError(f"{len(ids)} dimensions (limit {MAX_DIMENSIONS})")
+    for position, (dim_id, size) in enumerate(zip(ids, sizes)):
+        if not isinstance(dim_id, str) or not dim_id:
+            raise JsonStatError(f"'id' entry {position} must be a non-empty string, got {_short(dim_id)}")
+        if dim_id in RESERVED:
+            raise JsonStatError(f"dimension id {dim_id!r} is reserved for the decoded table's own column")
+        if not _is_int(size) or size < 1:
+            raise JsonStatError(f"'size' entry {position} ({dim_id!r}) must be a positive integer, got {_short(size)}")
+    if len(set(ids)) != len(ids):
+        raise JsonStatError(f"'id' lists a dimension twice ({', '.join(ids)[:200]})")
+    n = math.prod(sizes)  # Python integers: a hostile size cannot overflow to a small number
+    if max_cells is not None and n > max_cells:
+        raise JsonStatError(f"the declared sizes ({' × '.join(map(str, sizes))[:120]}) make {n:,} cells "
+                            f"(limit {max_cells:,})")
     out: dict[str, Dimension] = {}
     for dim_id, size in zip(ids, sizes):
         if dim_id not in dims:
@@ -119,15 +242,16 @@ def read_dimensions(doc: dict[str, Any]) -> tuple[list[str], list[int], dict[str
         if len(codes) != size:
             raise JsonStatError(f"dimension {dim_id!r}: size {size} but {len(codes)} categories")
         units = (d.get("category") or {}).get("unit") or {}
+        extension = d.get("extension") or {}
         out[dim_id] = Dimension(
             id=dim_id,
             label=str(d.get("label", dim_id)),
             codes=codes,
             labels=labels,
-            extension=d.get("extension") or {},
+            extension=extension if isinstance(extension, dict) else {},
             units=units if isinstance(units, dict) else {},
         )
-    return [str(i) for i in ids], [int(s) for s in sizes], out
+    return list(ids), list(sizes), out
 
 
 def _values(value: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -137,36 +261,57 @@ def _values(value: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(value, list):
         if len(value) != n:
             raise JsonStatError(f"dense 'value' has {len(value)} cells but the sizes multiply to {n}")
-        arr = _as_floats(value)
+        arr = _as_floats(value, "'value'", list(range(len(value))))
         idx = np.flatnonzero(~np.isnan(arr))
         return idx.astype(np.int64), arr[idx]
     if isinstance(value, dict):
         if not value:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=float)
         idx = _sparse_indices(value, n, "sparse 'value'")
-        arr = _as_floats(list(value.values()))
+        arr = _as_floats(list(value.values()), "sparse 'value'", list(value))
         keep = ~np.isnan(arr)
         return idx[keep], arr[keep]
-    raise JsonStatError("'value' must be a list or an object")
+    raise JsonStatError(f"'value' must be a list or an object, got {_kind(value)}")
 
 
-def _as_floats(values: list) -> np.ndarray:
-    """Cell values as floats; None and non-numeric entries become NaN."""
+def _as_floats(values: list, what: str, keys: list) -> np.ndarray:
+    """Cell values as floats (null → NaN); anything but a finite number or null is an error naming the cell."""
+    numeric = (int, float, type(None))
+    if not all(type(v) in numeric for v in values):  # exact types: bool is not a number, "3" is not either
+        position = next(i for i, v in enumerate(values) if type(v) not in numeric)
+        raise JsonStatError(f"{what} cell {keys[position]!r} is {_kind(values[position])} "
+                            f"({_short(values[position])}), not a number or null")
     try:
-        return np.array(values, dtype=float)
+        arr = np.array(values, dtype=float)
+    except OverflowError:
+        position = next(i for i, v in enumerate(values) if _too_big(v))
+        raise JsonStatError(f"{what} cell {keys[position]!r} is too large for a number") from None
+    if np.isinf(arr).any():
+        position = int(np.flatnonzero(np.isinf(arr))[0])
+        raise JsonStatError(f"{what} cell {keys[position]!r} is too large for a number ({_short(values[position])})")
+    return arr
+
+
+def _too_big(value: Any) -> bool:
+    try:
+        float(value)
+    except OverflowError:
+        return True
     except (TypeError, ValueError):
-        return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
+        return False
+    return False
 
 
 def _sparse_indices(mapping: dict, n: int, what: str) -> np.ndarray:
-    """The flat indices of a sparse object (string keys), checked to lie within the cube."""
-    try:
-        idx = np.array(list(mapping.keys())).astype(np.int64)
-    except ValueError as exc:
-        raise JsonStatError(f"{what} has a non-integer key: {exc}") from None
-    if idx.size and (idx.min() < 0 or idx.max() >= n):
-        raise JsonStatError(f"{what} has an index outside 0..{n - 1}")
-    return idx
+    """The flat indices of a sparse object (keys: canonical decimal integers), checked to lie within the cube."""
+    keys = list(mapping.keys())
+    bad = next((k for k in keys if not (k.isascii() and k.isdigit() and (k == "0" or not k.startswith("0")))), None)
+    if bad is not None:
+        raise JsonStatError(f"{what} has a key that is not a cell index: {_short(bad)}")
+    too_big = next((k for k in keys if len(k) > 18 or int(k) >= n), None)
+    if too_big is not None:
+        raise JsonStatError(f"{what} has an index outside 0..{n - 1}: {_short(too_big)}")
+    return np.array(keys).astype(np.int64) if keys else np.empty(0, dtype=np.int64)
 
 
 def _statuses(status: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -174,27 +319,35 @@ def _statuses(status: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     if status is None:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
     if isinstance(status, str):
+        if status == "":
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
         return np.arange(n, dtype=np.int64), np.full(n, status, dtype=object)
     if isinstance(status, list):
+        bad = next((i for i, s in enumerate(status) if not (s is None or isinstance(s, str))), None)
+        if bad is not None:
+            raise JsonStatError(f"'status' entry {bad} must be a string or null, got {_kind(status[bad])}")
         if len(status) == 1 and n != 1:
             s = status[0]
             if s is None or s == "":
                 return np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
-            return np.arange(n, dtype=np.int64), np.full(n, str(s), dtype=object)
+            return np.arange(n, dtype=np.int64), np.full(n, s, dtype=object)
         if len(status) != n:
             raise JsonStatError(f"'status' list has {len(status)} entries but the sizes multiply to {n}")
         arr = np.array(status, dtype=object)
         mask = np.array([s is not None and s != "" for s in status], dtype=bool) if n else np.zeros(0, bool)
         idx = np.flatnonzero(mask)
-        return idx.astype(np.int64), arr[idx].astype(str).astype(object)
+        return idx.astype(np.int64), arr[idx].astype(object)
     if isinstance(status, dict):
         if not status:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
+        bad = next((k for k, v in status.items() if not (v is None or isinstance(v, str))), None)
+        if bad is not None:
+            raise JsonStatError(f"'status' cell {bad!r} must be a string or null, got {_kind(status[bad])}")
         idx = _sparse_indices(status, n, "'status' object")
-        vals = np.array([("" if v is None else str(v)) for v in status.values()], dtype=object)
+        vals = np.array([("" if v is None else v) for v in status.values()], dtype=object)
         keep = vals != ""
         return idx[keep], vals[keep]
-    raise JsonStatError("'status' must be a string, a list or an object")
+    raise JsonStatError(f"'status' must be a string, a list or an object, got {_kind(status)}")
 
 
 DENSE_MASK_LIMIT = 50_000_000  # cells; above this a sorted union is cheaper in memory than a boolean mask
@@ -210,19 +363,16 @@ def _cells(v_idx: np.ndarray, s_idx: np.ndarray, n: int) -> np.ndarray:
     return np.flatnonzero(present)
 
 
-def decode(doc: dict[str, Any] | str | bytes) -> Dataset:
+def decode(doc: dict[str, Any] | str | bytes, *, max_cells: int = MAX_CELLS) -> Dataset:
     """Decode a JSON-stat 2.0 dataset into a `Dataset` whose `frame` has one row per cell with a value or a status.
 
     Frame columns: one per dimension id (category codes, strings), `value` (float, NaN when absent), `status`
-    (string, empty when absent).
+    (string, empty when absent). JsonStatError for anything malformed or beyond the limits above.
     """
     if isinstance(doc, (str, bytes)):
-        try:
-            doc = json.loads(doc)
-        except json.JSONDecodeError as exc:
-            raise JsonStatError(f"not valid JSON: {exc}") from None
-    ids, sizes, dims = read_dimensions(doc)  # type: ignore[arg-type]
-    n = int(np.prod(sizes, dtype=np.int64)) if sizes else 1
+        doc = parse_json(doc)
+    ids, sizes, dims = read_dimensions(doc, max_cells=max_cells)  # type: ignore[arg-type]
+    n = math.prod(sizes)
     v_idx, v_val = _values(doc.get("value"), n)
     s_idx, s_val = _statuses(doc.get("status"), n)
 
@@ -243,15 +393,19 @@ def decode(doc: dict[str, Any] | str | bytes) -> Dataset:
     columns["status"] = pd.array(status, dtype="string")
     frame = pd.DataFrame(columns)
 
-    ext_status = ((doc.get("extension") or {}).get("status") or {}).get("label") or {}
-    roles = doc.get("role") or {}
+    extension = doc.get("extension")
+    ext_status = extension.get("status") if isinstance(extension, dict) else None
+    ext_status = ext_status.get("label") if isinstance(ext_status, dict) else None
+    roles = doc.get("role")
+    roles = roles if isinstance(roles, dict) else {}
+    updated = doc.get("updated")
     return Dataset(
         label=str(doc.get("label", "")),
         ids=ids,
         sizes=sizes,
         dimensions=dims,
-        roles={k: list(v) for k, v in roles.items() if isinstance(v, list)},
-        updated=doc.get("updated"),
+        roles={k: [str(x) for x in v] for k, v in roles.items() if isinstance(v, list)},
+        updated=updated if isinstance(updated, str) else None,
         status_labels={str(k): str(v) for k, v in ext_status.items()} if isinstance(ext_status, dict) else {},
         frame=frame,
         raw=doc,  # type: ignore[arg-type]
@@ -264,17 +418,23 @@ def to_csv(ds: Dataset, out: TextIO) -> None:
 
 
 def cli_decode(file: Path, out: TextIO) -> int:
+    """Print the tidy table; for a file that cannot be decoded, one line naming the file and the problem (exit 1;
+    2 when the file cannot be read at all)."""
     import sys
 
     try:
-        text = Path(file).read_text(encoding="utf-8-sig")
+        size = Path(file).stat().st_size
+        if size > MAX_BODY_BYTES:
+            print(f"decode: {file}: {size:,} bytes is larger than the limit of {MAX_BODY_BYTES:,} bytes", file=sys.stderr)
+            return 1
+        body = Path(file).read_bytes()
     except OSError as exc:
         print(f"decode: cannot read {file}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     try:
-        ds = decode(text)
+        ds = decode(body)
     except JsonStatError as exc:
-        print(f"decode: {file}: {exc}", file=sys.stderr)
+        print(f"decode: {file}: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
     try:
         to_csv(ds, out)

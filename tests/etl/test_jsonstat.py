@@ -182,3 +182,117 @@ def test_large_cube_is_vectorised():
     assert f.iloc[7][["x", "geo", "time", "status"]].tolist() == ["x0", "g0", "2007", "c"]
     assert f.iloc[-1][["x", "geo", "time"]].tolist() == ["x99", "g99", "2099"]
     assert elapsed < 5, f"decoding 10^6 cells took {elapsed:.1f} s"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# hostile documents: the decoder's own error, limits checked before allocation
+# ---------------------------------------------------------------------------------------------------------------
+
+def huge_doc(sizes):
+    ids = [f"d{i}" for i in range(len(sizes))]
+    return {"version": "2.0", "class": "dataset", "id": ids, "size": sizes,
+            "dimension": {i: {"category": {"index": [f"c{k}" for k in range(min(s, 3))]}} for i, s in zip(ids, sizes)},
+            "value": {}, "status": "x"}
+
+
+@pytest.mark.parametrize("sizes", [[10**6, 10**6], [2**32, 2**32], [10**12]])
+def test_declared_size_beyond_the_limit_is_refused_before_allocation(sizes):
+    """A declared cube of 10^12 cells (or one whose int64 product would overflow to 0) is refused from `size` alone,
+    before the category lists are compared: no gigabytes allocated."""
+    import tracemalloc
+
+    doc = huge_doc(sizes)
+    tracemalloc.start()
+    with pytest.raises(JsonStatError, match="cells .limit"):
+        decode(json.dumps(doc))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 5_000_000
+
+
+def test_size_check_comes_before_the_category_count_check(monkeypatch):
+    """With the cell limit lowered, a consistent document above it is refused (the limit is a real check)."""
+    doc = base_doc()
+    assert len(decode(doc).frame) == 5
+    with pytest.raises(JsonStatError, match="6 cells .limit 5"):
+        decode(doc, max_cells=5)
+
+
+def test_deep_nesting_is_refused_before_parsing():
+    body = '{"id": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    with pytest.raises(JsonStatError, match="nested 100001 levels deep .limit 64"):
+        decode(body)
+    ok = json.dumps({**base_doc(), "extension": {"a": {"b": {"c": {"d": [[[1]]]}}}}})
+    assert len(decode(ok).frame) == 5
+
+
+@pytest.mark.parametrize("mutate,message", [
+    (lambda d: d.update(id="geo"), "missing 'id'"),
+    (lambda d: d.update(size=[2, "3"]), "'size' entry 1 .'time'. must be a positive integer"),
+    (lambda d: d.update(size=[2, True]), "must be a positive integer"),
+    (lambda d: d.update(size=[2, 3.0]), "must be a positive integer"),
+    (lambda d: d.update(size=[2, -3]), "must be a positive integer"),
+    (lambda d: d.update(id=["geo", 7]), "'id' entry 1 must be a non-empty string"),
+    (lambda d: d.update(id=["geo", "geo"]), "lists a dimension twice"),
+    (lambda d: d.update(id=["geo", "time", "x"]), "'id' has 3 entries but 'size' has 2"),
+    (lambda d: d["dimension"].update(time="2021"), "dimension 'time' must be an object"),
+    (lambda d: d["dimension"]["geo"]["category"].update(index=["NO", "NO"]), "code 'NO' appears twice"),
+    (lambda d: d["dimension"]["geo"]["category"].update(index=["NO", 5]), "codes must be strings"),
+    (lambda d: d["dimension"]["time"]["category"].update(index={"2021": 0, "2022": True, "2023": 2}),
+     "positions must be integers"),
+    (lambda d: d["dimension"]["geo"]["category"].update(label={"NO": 1, "SE": "Sweden"}), "must be a string"),
+    (lambda d: d.update(value=[1, 2, "3", 4, None, 6]), "'value' cell 2 is a string"),
+    (lambda d: d.update(value=[1, 2, True, 4, None, 6]), "'value' cell 2 is a boolean"),
+    (lambda d: d.update(value=[1, 2, [3], 4, None, 6]), "'value' cell 2 is a list"),
+    (lambda d: d.update(value={"0": {"x": 1}}), "cell '0' is an object"),
+    (lambda d: d.update(value={"01": 1}), "not a cell index"),
+    (lambda d: d.update(value={"-1": 1}), "not a cell index"),
+    (lambda d: d.update(value={"99999999999999999999999": 1}), "outside"),
+    (lambda d: d.update(value=5), "'value' must be a list or an object, got a number"),
+    (lambda d: d.update(status=[1]), "'status' entry 0 must be a string or null"),
+    (lambda d: d.update(status={"0": 3}), "'status' cell '0' must be a string"),
+    (lambda d: d.update(status=True), "'status' must be a string, a list or an object"),
+    (lambda d: d.update(id=["value", "time"], dimension={"value": d["dimension"]["geo"], "time": d["dimension"]["time"]}),
+     "reserved"),
+])
+def test_wrong_types_are_the_decoders_error(mutate, message):
+    doc = base_doc()
+    mutate(doc)
+    with pytest.raises(JsonStatError, match=message):
+        decode(json.dumps(doc))
+
+
+@pytest.mark.parametrize("body,message", [
+    ('{"id": ["a"], "id": ["b"]}', "duplicate key 'id'"),
+    ('{"value": [NaN]}', "NaN is not a JSON number"),
+    ('{"value": [Infinity]}', "Infinity is not a JSON number"),
+    (b'{"label": "\xff"}', "not UTF-8"),
+    ('[1, 2]', "must be a JSON object, got a list"),
+    ('{"value": [1e999]}', "missing 'id'"),
+])
+def test_ambiguous_or_non_json_bodies(body, message):
+    with pytest.raises(JsonStatError, match=message):
+        decode(body)
+
+
+def test_huge_number_is_refused():
+    doc = base_doc(value=[1, 2, 3, 4, None, 1e308])
+    text = json.dumps(doc).replace("1e+308", "1e999")
+    with pytest.raises(JsonStatError, match="too large"):
+        decode(text)
+
+
+@pytest.mark.parametrize("content", [
+    '{"version":"2.0","class":"dataset","id":["a"],"size":[1000000000000],"dimension":{"a":{"category":{"index":["x"]}}},"value":{},"status":"x"}',
+    '[' * 50_000 + ']' * 50_000,
+    '{"id": ["a"], "size": ["1"], "dimension": {}}',
+    '{"id": ["a"], "id": ["a"]}',
+])
+def test_python_m_etl_decode_prints_one_line_for_hostile_files(tmp_path, content):
+    path = tmp_path / "hostile.json"
+    path.write_text(content)
+    proc = subprocess.run([sys.executable, "-m", "etl", "decode", str(path)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 1 and proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"decode: {path}: ") and "Traceback" not in proc.stderr, proc.stderr

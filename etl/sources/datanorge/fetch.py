@@ -16,6 +16,7 @@ import requests
 
 from etl.connector import Connector, ConnectorError, empty_rows, format_values
 from etl.lineage import RawResponse
+from etl.readers.jsonstat import JsonStatError, parse_json
 
 QUERIES = {
     "datasets": ("datasets", {}),
@@ -52,8 +53,8 @@ class DataNorgeConnector(Connector):
     def parse(self, raw: RawResponse) -> pd.DataFrame:
         q = raw.context["query"]
         try:
-            doc = json.loads(raw.body)
-        except ValueError as exc:
+            doc = parse_json(raw.body)
+        except JsonStatError as exc:
             raise ConnectorError("malformed", f"datanorge: search/{QUERIES[q][0]}: body is not JSON ({exc})") from None
         total = (doc.get("page") or {}).get("totalElements") if isinstance(doc, dict) else None
         if isinstance(total, bool) or not isinstance(total, (int, float)) or total != int(total):

@@ -15,7 +15,6 @@ single category; the time variable is taken whole (every period in the metadata)
 """
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections import deque
@@ -26,7 +25,7 @@ import requests
 
 from etl.connector import Connector, ConnectorError, IndicatorSpec, empty_rows, format_values, status_to_flags
 from etl.lineage import RawResponse
-from etl.readers.jsonstat import Dimension, JsonStatError, decode, read_dimensions
+from etl.readers.jsonstat import Dimension, JsonStatError, decode, parse_json, read_dimensions
 
 MAX_CELLS = 800_000       # PxWebApi v2 limits (sources.md §1.1); source.toml [fetch.options] may lower them
 CALLS_PER_WINDOW = 30
@@ -170,11 +169,12 @@ class SsbConnector(Connector):
             meta.context = {"role": "metadata", "table": table}
             raws.append(meta)
             try:
-                doc = json.loads(meta.body)
+                doc = parse_json(meta.body)
                 ids, _, dims = read_dimensions(doc)
-            except (ValueError, JsonStatError) as exc:
+            except JsonStatError as exc:
                 raise ConnectorError("malformed", f"ssb: table {table}: metadata is not usable JSON-stat ({exc})") from None
-            roles = {k: list(v) for k, v in (doc.get("role") or {}).items()}
+            roles = doc.get("role") if isinstance(doc.get("role"), dict) else {}
+            roles = {str(k): [str(x) for x in v] for k, v in roles.items() if isinstance(v, list)}
             selection, contents_var, time_var = self.build_selection(table, dims, ids, roles, specs)
             parts = split_selection(selection, self.max_cells, prefer=[time_var])
             for n, part in enumerate(parts, start=1):
