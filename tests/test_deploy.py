@@ -145,10 +145,16 @@ def test_new_warehouse_reaches_all_replicas_without_a_failed_request(tmp_path, r
 
     served = tmp_path / "warehouse.duckdb"
     shutil.copy(real_warehouse, served)
-    # The next build: other inputs (here: no live rows), so another build id, built beside the served file.
-    (tmp_path / "no_live").mkdir()
+    # The next build: other inputs (the curated files less one row), so another build id, built beside the
+    # served file.
+    from etl.paths import CURATED_DIR
+
+    curated = tmp_path / "curated"
+    shutil.copytree(CURATED_DIR, curated)
+    last = sorted(curated.glob("*.csv"))[-1]
+    last.write_text("".join(last.read_text(encoding="utf-8").splitlines(keepends=True)[:-1]), encoding="utf-8")
     next_build = tmp_path / "warehouse.duckdb.next"
-    new_id = build_warehouse(next_build, live_dir=tmp_path / "no_live").build_id
+    new_id = build_warehouse(next_build, curated_dir=curated).build_id
 
     with Serve(replicas=2, warehouse=served) as server:
         def views(n: int, concurrent: int = 2):
