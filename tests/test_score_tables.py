@@ -31,14 +31,47 @@ def tables(inputs):
     return score_tables(*inputs)
 
 
+NON_EXACT = set(METHOD.non_exact_flags)
+
+
+def _published_by(published, period, lag):
+    """The dating rule, restated here: the published date's year, else the period's end year + the lag."""
+    if isinstance(published, str) and published[:4].isdigit():
+        return int(published[:4])
+    end = int(period[5:9]) if len(period) == 9 and period[4] == "-" else int(period[:4])
+    return end + int(lag or 0)
+
+
 @pytest.fixture(scope="module")
-def series(inputs):
-    """{(indicator_id, geo): {year: (period, value)}} of the preferred totals, read here independently of the code."""
-    obs = inputs[0]
+def all_points(inputs):
+    """{(indicator_id, geo): {year: (period, value, published_by, flags)}}: preferred exact totals, read here
+    independently of the code (last period of a year wins)."""
+    obs, catalog = inputs
+    lag = dict(zip(catalog.indicators["indicator_id"], catalog.indicators["publication_lag_years"]))
     obs = obs[obs["is_preferred"].astype(bool) & (obs["breakdown"].fillna("") == "") & obs["value"].notna()]
     out: dict = {}
     for r in obs.sort_values(["year", "period"]).itertuples():
-        out.setdefault((r.indicator_id, r.geo), {})[int(r.year)] = (r.period, float(r.value))  # last period wins
+        flags = set(str(r.flags or "").split(";")) - {""}
+        if flags & NON_EXACT:
+            continue
+        out.setdefault((r.indicator_id, r.geo), {})[int(r.year)] = (
+            r.period, float(r.value), _published_by(r.published, r.period, lag[r.indicator_id]), flags)
+    return out
+
+
+@pytest.fixture(scope="module")
+def series(inputs, all_points):
+    """{(indicator_id, geo): {year: (period, value)}}: the comparable segment a trend may use: from the catalogue's
+    comparable_from year and from the latest break_in_series on."""
+    _, catalog = inputs
+    cmp_from = dict(zip(catalog.indicators["indicator_id"], catalog.indicators["comparable_from"]))
+    out = {}
+    for (ind, geo), points in all_points.items():
+        start = int(str(cmp_from[ind])[:4]) if isinstance(cmp_from[ind], str) else None
+        breaks = [y for y, p in points.items() if "break_in_series" in p[3]]
+        if breaks:
+            start = max(breaks) if start is None else max(start, max(breaks))
+        out[(ind, geo)] = {y: p[:2] for y, p in points.items() if start is None or y >= start}
     return out
 
 
@@ -69,9 +102,9 @@ def test_every_catalogue_goal_has_a_row_per_geo_in_catalogue_order(tables, input
     assert list(zip(goals["geo"], goals["goal_id"])) == expected
 
 
-def test_history_from_the_base_year_to_the_latest_observation_year(tables, inputs, series):
+def test_history_from_the_base_year_to_the_latest_publication_year(tables, inputs, all_points):
     _, catalog = inputs
-    last = max(year for points in series.values() for year in points)
+    last = max(p[2] for points in all_points.values() for p in points.values())
     hist = tables["goal_score_history"]
     expected = [(g, year, goal) for g in METHOD.scored_geos for year in range(METHOD.base_year, last + 1)
                 for goal in catalog.goals["goal_id"]]
@@ -87,7 +120,7 @@ def test_change_is_latest_minus_base_with_the_one_base_rule(tables, series):
     for r in rows.itertuples():
         points = series.get((r.indicator_id, r.geo), {})
         if not points:
-            assert pd.isna(r.latest_value) and pd.isna(r.change)
+            assert pd.isna(r.latest_value) and pd.isna(r.change), r
             continue
         latest_year = max(points)
         assert (r.latest_year, r.latest_period, r.latest_value) == (latest_year, *points[latest_year])
@@ -106,8 +139,15 @@ def test_change_is_latest_minus_base_with_the_one_base_rule(tables, series):
 
 def test_rules_and_statuses(tables):
     rows = tables["indicator_scores"]
-    allowed = {"target_achieved", "cagr_vs_target", "cagr_no_target"}
+    allowed = {"target_achieved", "eu_reference_reached", "within_stable_band", "cagr_vs_target", "cagr_no_target"}
     for r in rows.itertuples():
+        assert (r.status == "eu_reference_reached") == (r.rule == "eu_reference_reached")
+        if r.status in ("target_achieved", "eu_reference_reached"):
+            assert (r.status == "eu_reference_reached") == (r.target_kind == "eu_reference"), r
+        if r.rule == "within_stable_band":
+            assert r.status == "stable" and abs(r.change) <= r.stable_band + METHOD.tolerance, r
+        elif r.rule in ("cagr_vs_target", "cagr_no_target") and not pd.isna(r.stable_band):
+            assert abs(r.change) > r.stable_band, r
         if r.status == "insufficient_data":
             assert r.rule.startswith("insufficient_data: ")
             assert pd.isna(r.development_score)
@@ -130,7 +170,7 @@ def test_peers_table_matches_the_indicator_rows(tables):
         assert row["level_basis"] == "peers"
         assert len(group) == row["n_peers"] and group["own_at_least_as_good"].sum() == row["n_peers_matched"]
         assert geo not in set(group["peer_geo"]) and set(group["peer_geo"]) <= set(METHOD.peer_geos)
-        assert (group["peer_year"] <= row["latest_year"]).all()
+        assert ((group["peer_year"] - row["latest_year"]).abs() <= METHOD.peer_year_tolerance).all()
         assert row["level_score"] == 1 + 2 * row["n_peers_matched"] / row["n_peers"]
     with_peers = rows[rows["level_basis"] == "peers"]
     assert len(with_peers) == peers.groupby(["geo", "indicator_id"]).ngroups
@@ -140,8 +180,10 @@ def test_goal_scores_are_the_rounded_weighted_means_of_the_indicator_rows(tables
     ind = tables["indicator_scores"]
     for g in tables["goal_scores"].itertuples():
         members = ind[(ind["geo"] == g.geo) & (ind["goal_id"] == g.goal_id)]
-        used = members[members["score"].notna() & (members["weight"] > 0)]
-        assert (g.n_indicators, g.n_excluded) == (len(used), len(members) - len(used))
+        counted = members[members["counted"].astype(bool)]
+        used = counted[counted["score"].notna() & (counted["weight"] > 0)]
+        assert (g.n_indicators, g.n_excluded, g.n_not_counted) == (
+            len(used), len(counted) - len(used), len(members) - len(counted))
         if used.empty:
             assert pd.isna(g.score) and pd.isna(g.label)
             continue
@@ -157,7 +199,7 @@ def test_movers_largest_pull_first(tables):
     for g in tables["goal_scores"].itertuples():
         mine = movers[(movers["geo"] == g.geo) & (movers["goal_id"] == g.goal_id)]
         members = ind[(ind["geo"] == g.geo) & (ind["goal_id"] == g.goal_id) & ind["score"].notna()
-                      & (ind["weight"] > 0)]
+                      & (ind["weight"] > 0) & ind["counted"].astype(bool)]
         if pd.isna(g.score_unrounded):
             assert mine.empty
             continue
@@ -185,8 +227,8 @@ def test_status_changes_after_changing_one_observation(inputs, tables):
     observations, catalog = inputs
     ind = tables["indicator_scores"]
     # a Norwegian indicator whose status came from its growth and is not what "no change" gives
-    candidates = ind[(ind["geo"] == "NO") & (ind["rule"] == "cagr_no_target")
-                     & (ind["status"] != "limited_progress") & (ind["limit_factor"].fillna(1) > 0)]
+    candidates = ind[(ind["geo"] == "NO") & (ind["rule"] == "cagr_no_target") & ind["counted"].astype(bool)
+                     & (ind["limit_factor"].fillna(1) > 0)]
     assert not candidates.empty
     row = candidates.iloc[0]
     latest = (observations["indicator_id"] == row["indicator_id"]) & (observations["geo"] == "NO") \
@@ -194,11 +236,12 @@ def test_status_changes_after_changing_one_observation(inputs, tables):
         & (observations["breakdown"].fillna("") == "")
     assert latest.sum() == 1
     previous = observations.copy()
-    previous.loc[latest, "value"] = row["base_value"]  # before: no change since the base -> limited progress
+    previous.loc[latest, "value"] = row["base_value"]  # before: no change since the base -> stable (or limited)
     changes = score_tables(observations, catalog, previous_observations=previous)["status_changes"]
     no = changes[changes["geo"] == "NO"]
     assert list(no["indicator_id"]) == [row["indicator_id"]]
-    assert (no.iloc[0]["old_status"], no.iloc[0]["new_status"]) == ("limited_progress", row["status"])
+    unchanged = "limited_progress" if pd.isna(row["stable_band"]) else "stable"
+    assert (no.iloc[0]["old_status"], no.iloc[0]["new_status"]) == (unchanged, row["status"])
     assert no.iloc[0]["new_score"] == row["score"]
     assert set(changes["indicator_id"]) == {row["indicator_id"]}  # other geos: only via NO as their peer
     assert score_tables(observations, catalog, previous_observations=observations)["status_changes"].empty

@@ -134,9 +134,11 @@ def test_indicator_level(warehouse):
 
 def test_as_of_and_other_geo(warehouse):
     _, rows = parse(run_cli("--as-of", "2020", "--warehouse", str(warehouse)))
-    # as of 2020: t_share has one point and no peer data yet; t_rank 2017-2018 -> insufficient, level 1
+    # as of 2020 (figures published by then; no published date and no lag: the period's end): t_share has one
+    # point (92, 2019) and no peer in 2019 -> level on its own scale 1 + 2 * 92/100 = 2.84 (weight 2);
+    # t_rank 2017-2018 -> insufficient, level vs target 1.  G1 = (2.84 * 2 + 1) / 3 = 2.2267 -> 2.23 middels
     assert (rows[0]["goal_id"], rows[0]["score"], rows[0]["label"], rows[0]["n_indicators"]) == (
-        "G1", "1.0", "mindre god", "1")
+        "G1", "2.23", "middels", "2")
 
     _, rows = parse(run_cli("--geo", "SE", "--warehouse", str(warehouse)))
     # SE: t_share one point (95) vs NO 94, DK 90, FI 93, EU27 80 -> best -> 3.00

@@ -1,0 +1,192 @@
+"""The method's rules on the REAL data (the real_warehouse fixture): each test fails on the method before these
+rules (trends across breaks, peers from other years, lower bounds as peers, copies counted, survey noise scored,
+no level for Norway-only indicators, figures used before they were published, an EU reference called "target
+achieved"). Every expectation is derived from the catalogue, the observations or method.toml."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from indicators import score_tables
+from indicators.catalog import load_catalog
+from indicators.method import METHOD
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def inputs(real_warehouse):
+    with duckdb.connect(str(real_warehouse), read_only=True) as con:
+        observations = con.execute("SELECT * FROM observations").df()
+    return observations, load_catalog(ROOT / "indicators" / "catalog.toml")
+
+
+@pytest.fixture(scope="module")
+def tables(inputs):
+    return score_tables(*inputs)
+
+
+@pytest.fixture(scope="module")
+def cat(inputs):
+    c = inputs[1]
+    ind = c.indicators.set_index("indicator_id")
+    ind["unit_kind"] = ind["unit_id"].map(dict(zip(c.units["unit_id"], c.units["kind"])))
+    return ind
+
+
+@pytest.fixture(scope="module")
+def obs(inputs):
+    o = inputs[0]
+    o = o[o["is_preferred"].astype(bool) & (o["breakdown"].fillna("") == "") & o["value"].notna()].copy()
+    o["flag_set"] = o["flags"].fillna("").map(lambda f: set(f.split(";")) - {""})
+    return o
+
+
+def _scored(tables):
+    rows = tables["indicator_scores"]
+    return rows[rows["base_year"].notna()]
+
+
+def test_no_trend_across_a_flagged_break(tables, obs):
+    breaks = obs[obs["flag_set"].map(lambda f: "break_in_series" in f)]
+    latest_break = breaks.groupby(["indicator_id", "geo"])["year"].max()
+    checked = 0
+    for r in _scored(tables).itertuples():
+        key = (r.indicator_id, r.geo)
+        if key in latest_break.index and latest_break[key] <= r.latest_year:
+            assert r.base_year >= latest_break[key], (key, r.base_period)
+            checked += 1
+    assert checked > 0
+
+
+def test_trend_starts_at_the_catalogues_comparable_from_period(tables, cat):
+    rows = _scored(tables)
+    start = cat["comparable_from"].dropna().map(lambda p: int(str(p)[:4]))
+    limited = rows[rows["indicator_id"].isin(start.index)]
+    assert not limited.empty
+    assert (limited["base_year"] >= limited["indicator_id"].map(start)).all()
+
+
+def test_peers_are_from_the_same_period_and_exact(tables, obs):
+    peers = tables["indicator_score_peers"]
+    rows = tables["indicator_scores"].set_index(["geo", "indicator_id"])
+    own_year = [rows.loc[(g, i), "latest_year"] for g, i in zip(peers["geo"], peers["indicator_id"])]
+    assert ((peers["peer_year"] - pd.Series(own_year, index=peers.index)).abs() <= METHOD.peer_year_tolerance).all()
+    non_exact = obs[obs["flag_set"].map(lambda f: bool(f & set(METHOD.non_exact_flags)))]
+    assert not non_exact.empty
+    bad = peers.merge(non_exact, left_on=["indicator_id", "peer_geo", "peer_period"],
+                      right_on=["indicator_id", "geo", "period"])
+    assert bad.empty, bad[["indicator_id", "peer_geo", "peer_period"]]
+    own = tables["indicator_scores"]
+    for col in ("base_period", "latest_period"):
+        hit = own.merge(non_exact, left_on=["indicator_id", "geo", col], right_on=["indicator_id", "geo", "period"])
+        assert hit.empty, (col, hit[["indicator_id", "geo", col]])
+
+
+def test_each_measurement_counts_once(tables, cat):
+    rows = tables["indicator_scores"]
+    composites = set(cat["part_of"].dropna())
+    copies = set(cat.index[cat["same_as"].notna()])
+    assert composites and copies
+    counted = rows[rows.get("counted", pd.Series(True, index=rows.index)).astype(bool)]
+    assert not set(counted["indicator_id"]) & (composites | copies)
+    movers = tables["movers"]
+    assert not set(movers["indicator_id"]) & (composites | copies)
+
+
+def test_republished_copies_are_identical_where_both_exist(obs, cat):
+    """The catalogue's same_as claims for republications (DESI = eGovernment Benchmark) hold in the data."""
+    pairs = [(i, o) for i, o in cat["same_as"].dropna().items() if cat.loc[i, "unit_id"] == cat.loc[o, "unit_id"]
+             and cat.loc[i, "unit_kind"] != "rank" and str(i).startswith("desi_")]
+    assert pairs
+    for copy, original in pairs:
+        a = obs[obs["indicator_id"] == copy].set_index(["geo", "period"])["value"]
+        b = obs[obs["indicator_id"] == original].set_index(["geo", "period"])["value"]
+        common = a.index.intersection(b.index)
+        assert len(common) > 0 and (a[common] == b[common]).all(), copy
+
+
+def _band(row, cat):
+    c = cat.loc[row.indicator_id]
+    if c["source_dataset"] in METHOD.stability_datasets:
+        return METHOD.stability_datasets[c["source_dataset"]]
+    if c["unit_kind"] == "rank":
+        return METHOD.stability_rank_places
+    if c["unit_kind"] == "count":
+        return METHOD.stability_count
+    return None if pd.isna(c["limit_value"]) else METHOD.stability_limit_share * c["limit_value"]
+
+
+def test_changes_within_the_stability_band_are_stable(tables, cat):
+    n = 0
+    for r in _scored(tables).itertuples():
+        band = _band(r, cat)
+        if r.status in ("target_achieved", "eu_reference_reached") or band is None:
+            continue
+        within = abs(r.latest_value - r.base_value) <= band + METHOD.tolerance
+        assert (r.status == "stable") == within, (r.indicator_id, r.geo, r.base_value, r.latest_value, r.status)
+        n += within
+    assert n > 0
+
+
+def test_every_indicator_with_a_scale_has_a_level(tables, cat):
+    rows = tables["indicator_scores"]
+    for r in rows[rows["latest_value"].notna()].itertuples():
+        c = cat.loc[r.indicator_id]
+        has_scale = (c["unit_kind"] in ("percent", "score", "index") and not pd.isna(c["limit_value"])) \
+            or (c["unit_kind"] == "rank" and not pd.isna(c["rank_of"]))
+        if has_scale or not pd.isna(c["target_value"]):
+            assert not pd.isna(r.level_score), (r.geo, r.indicator_id)
+
+
+def test_an_eu_reference_reached_is_not_target_achieved(tables):
+    rows = tables["indicator_scores"]
+    eu = rows[rows["target_kind"] == "eu_reference"]
+    assert not eu.empty
+    assert not (eu["status"] == "target_achieved").any()
+
+
+def test_as_of_uses_only_what_was_published_by_then(inputs, tables):
+    observations, catalog = inputs
+    for year in (2021, 2023):
+        rows = score_tables(observations, catalog, as_of=year)["indicator_scores"]
+        assert (rows["latest_published_year"].dropna() <= year).all()
+        hist = tables["goal_score_history"]
+        goal = score_tables(observations, catalog, as_of=year)["goal_scores"]
+        pd.testing.assert_frame_equal(hist[hist["as_of"] == year].drop(columns="as_of").reset_index(drop=True), goal)
+    # e.g. the eGovernment Benchmark's 2022-2023 figures (the 2024 report) are not used as of 2023
+    rows = score_tables(observations, catalog, as_of=2023)["indicator_scores"]
+    bench = rows[rows["indicator_id"] == "egovbench_overall"]
+    assert (bench["latest_period"] != "2022-2023").all()
+
+
+def test_rank_changes_as_places(tables, cat):
+    rows = tables["indicator_scores"]
+    ranks = rows[rows["indicator_id"].map(cat["unit_kind"]) == "rank"]
+    with_change = ranks[ranks["change"].notna()]
+    assert not with_change.empty
+    assert (with_change["change_places_up"] == -with_change["change"]).all()
+    assert rows[rows["indicator_id"].map(cat["unit_kind"]) != "rank"]["change_places_up"].isna().all()
+
+
+def test_every_indicator_has_a_goal_reason(cat):
+    assert cat["goal_reason_nb"].notna().all() and cat["goal_reason_en"].notna().all()
+
+
+def test_goal_confidence_leave_one_out_by_hand(tables):
+    from indicators.scoring import label_for_score, round_score
+
+    ind, conf = tables["indicator_scores"], tables["goal_confidence"]
+    for c in conf.itertuples():
+        used = ind[(ind["geo"] == c.geo) & (ind["goal_id"] == c.goal_id) & ind["counted"].astype(bool)
+                   & ind["score"].notna() & (ind["weight"] > 0)]
+        assert c.n_indicators == len(used)
+        changers = []
+        for i in used.index:
+            rest = used.drop(i)
+            loo = round_score((rest["score"] * rest["weight"]).sum() / rest["weight"].sum()) if len(rest) else None
+            if label_for_score(loo) != c.label:
+                changers.append(used.loc[i, "indicator_id"])
+        assert (c.loo_indicators if isinstance(c.loo_indicators, str) else "") == ";".join(sorted(changers))
+        recent = used["latest_year"] >= c.recent_from_year
+        assert c.n_recent == int(recent.sum())
