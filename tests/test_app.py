@@ -235,6 +235,13 @@ def test_goal_page_shows_the_stored_score_label_explanation_and_neighbours(app, 
         assert f"### {score_line}" in [m.value for m in at.markdown], goal_id
         assert t("explain_goal", lang, n=int(goal["n_indicators"]), weight=format_number(goal["total_weight"], lang),
                  score=format_number(goal["score"], lang, 2), excluded=int(goal["n_excluded"])) in text
+        # "how was this calculated" lists exactly the indicators the score is the mean of (counted, with a score)
+        weight = t("col_weight", lang).lower()
+        listed = [linked_id(m.value, "indicator") for m in at.markdown
+                  if m.value.startswith("**[") and f"({weight} " in m.value]
+        members = norway(stored, "indicator_scores")
+        members = members[(members["goal_id"] == goal_id) & members["score"].notna() & members["counted"]]
+        assert sorted(listed) == sorted(members["indicator_id"]) and len(listed) == int(goal["n_indicators"]), goal_id
         neighbours = next(tb for tb in markdown_tables(at) if tb and t("col_geo", lang) in tb[0])
         for cells, geo in zip(neighbours, ("NO", "SE", "DK", "FI")):
             assert cells[t("col_geo", lang)] == t(f"geo_{geo}", lang)
