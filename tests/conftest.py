@@ -62,6 +62,16 @@ def real_warehouse(tmp_path_factory) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def app_warehouse(real_warehouse, tmp_path_factory) -> Path:
+    """A copy of the real warehouse for the app under AppTest. The app keeps its read-only connection open with
+    its own locked configuration, and DuckDB refuses a second connection to the same file with another
+    configuration in one process: tests that read the warehouse directly use `real_warehouse`."""
+    copy = tmp_path_factory.mktemp("app_warehouse") / "warehouse.duckdb"
+    copy.write_bytes(real_warehouse.read_bytes())
+    return copy
+
+
 def page_text(at: AppTest) -> str:
     """Everything a rendered page says in text elements (markdown, captions, messages, headings, metrics)."""
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]

@@ -98,8 +98,8 @@ def linked_id(cell: str, param: str) -> str | None:
 
 
 @pytest.fixture
-def app(real_warehouse, monkeypatch):
-    monkeypatch.setenv("MONITOR_WAREHOUSE", str(real_warehouse))
+def app(app_warehouse, monkeypatch):
+    monkeypatch.setenv("MONITOR_WAREHOUSE", str(app_warehouse))
     monkeypatch.delenv("MONITOR_MODE", raising=False)
 
     def run(page: str | None = None, **params) -> AppTest:
