@@ -6,6 +6,7 @@ checked."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import re
 import shutil
@@ -25,6 +26,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 import serve  # noqa: E402  (deploy/serve.py)
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def _run_coroutine(coroutine):
+    """asyncio.run in a thread of its own: the browser tests' Playwright may hold a running loop in this one."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def need_nginx() -> None:
@@ -164,7 +171,7 @@ def test_new_warehouse_reaches_all_replicas_without_a_failed_request(tmp_path, r
                     out += await asyncio.gather(*(open_view(server.base_url + "/", keep_content=True, timeout=120)
                                                   for _ in range(concurrent)))
                 return out
-            return asyncio.run(run())
+            return _run_coroutine(run())
 
         def upstreams_since(offset: int) -> set[str]:
             time.sleep(1.5)  # nginx flushes its access log every second
@@ -187,7 +194,7 @@ def test_new_warehouse_reaches_all_replicas_without_a_failed_request(tmp_path, r
                       for _ in range(4)]
             return await asyncio.gather(*tasks)
 
-        around = asyncio.run(during())
+        around = _run_coroutine(during())
         assert all(v.ok for v in around), [v.errors for v in around if not v.ok]
         assert {_build_id(v) for v in around} <= {old_id, new_id}
 
