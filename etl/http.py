@@ -8,12 +8,21 @@
 * Conditional requests: the validators (ETag, Last-Modified) of the last good response are read from the raw
   archive index and sent as If-None-Match / If-Modified-Since; on `304 Not Modified` the archived body is reused.
 * Every response with a body is archived (see `etl.lineage`), including error bodies, so a failure can be
-  inspected afterwards.
+  inspected afterwards. A 200 body identical to the last good one for the same request is not stored again: the
+  archived response is reused (same id), so unchanged data leave the live files and the warehouse unchanged.
+* A deadline (`Deadline`, set for the current thread with `deadline_scope`) bounds everything a source does:
+  every timeout is shrunk to the time left, a retry or Retry-After sleep that would pass it is not taken, and the
+  body is read in chunks with the deadline checked between them (a server dripping one byte a second cannot hold
+  a refresh). Bodies larger than MAX_RESPONSE_BYTES are refused while they are read.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -32,6 +41,52 @@ USER_AGENT = os.environ.get(
     "python-requests/" + requests.__version__ + ")",
 )
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+MAX_RESPONSE_BYTES = 256 * 2**20
+"""A response body larger than this is refused while it is read: the JSON-stat decoder refuses larger bodies
+anyway (etl.readers.jsonstat.MAX_BODY_BYTES), and the biggest file a connector fetches is a few MB."""
+CHUNK_BYTES = 64 * 1024
+
+
+class Deadline:
+    """A point in time (monotonic clock) after which a source gets no more time; `label` says whose it is."""
+
+    def __init__(self, seconds: float, label: str = "deadline", clock=time.monotonic):
+        self.clock = clock
+        self.seconds = float(seconds)
+        self.at = clock() + self.seconds
+        self.label = label
+
+    def remaining(self) -> float:
+        return self.at - self.clock()
+
+    @property
+    def expired(self) -> bool:
+        return self.remaining() <= 0
+
+    def earliest(self, other: "Deadline | None") -> "Deadline":
+        return self if other is None or self.at <= other.at else other
+
+
+_local = threading.local()
+
+
+@contextmanager
+def deadline_scope(deadline: Deadline | None):
+    """Every fetch in this thread, inside the block, respects `deadline`."""
+    before = getattr(_local, "deadline", None)
+    _local.deadline = deadline
+    try:
+        yield deadline
+    finally:
+        _local.deadline = before
+
+
+def current_deadline() -> Deadline | None:
+    return getattr(_local, "deadline", None)
+
+
+class DeadlineExceeded(Exception):
+    """Raised inside urllib3's retry loop when the next sleep would pass the deadline (caught by `fetch`)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +125,15 @@ class _CappedRetry(Retry):
     def get_retry_after(self, response: Any) -> float | None:
         value = super().get_retry_after(response)
         return None if value is None else min(value, self.retry_after_max)
+
+    def sleep(self, response: Any = None) -> None:
+        deadline = current_deadline()
+        if deadline is not None:
+            wait = (self.get_retry_after(response) if response is not None else None)
+            wait = self.get_backoff_time() if wait is None else wait
+            if wait >= deadline.remaining():
+                raise DeadlineExceeded(f"the next retry (in {wait:g} s) would pass the {deadline.label}")
+        super().sleep(response)
 
 
 class _TimeoutAdapter(HTTPAdapter):
@@ -165,17 +229,26 @@ def fetch(
     method = method.upper()
     prepared_url = requests.Request(method, url, params=params).prepare().url or url
     send_headers = {"Accept": "application/json, text/csv;q=0.9, */*;q=0.5", **(headers or {})}
-    previous = archive.last_good(method, prepared_url, json_body) if conditional else None
-    if previous:
+    previous = archive.last_good(method, prepared_url, json_body)
+    if previous and conditional:
         if previous.get("etag"):
             send_headers["If-None-Match"] = previous["etag"]
         if previous.get("last_modified"):
             send_headers["If-Modified-Since"] = previous["last_modified"]
+    deadline = current_deadline()
+    if deadline is not None and deadline.expired:
+        raise FetchError("timeout", f"{method} {prepared_url}: not sent, the {deadline.label} has passed")
     if on_request:
         on_request(f"{method} {prepared_url}")
     timeout = timeout or getattr(session, "request_timeout", HttpConfig().timeout)
+    if deadline is not None:  # no single wait may outlast the deadline
+        left = max(deadline.remaining(), 0.05)
+        timeout = (min(timeout[0], left), min(timeout[1], left)) if isinstance(timeout, tuple) else min(timeout, left)
     try:
-        response = session.request(method, prepared_url, json=json_body, headers=send_headers, timeout=timeout)
+        response = session.request(method, prepared_url, json=json_body, headers=send_headers, timeout=timeout,
+                                   stream=True)
+    except DeadlineExceeded as exc:
+        raise FetchError("timeout", f"{method} {prepared_url}: gave up, {exc}") from None
     except requests.exceptions.RetryError as exc:  # status retries exhausted (raise_on_status=False avoids most)
         raise FetchError("http", f"{method} {prepared_url}: gave up after retries ({exc})") from None
     except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
@@ -191,12 +264,20 @@ def fetch(
         raise FetchError("network", f"{method} {prepared_url}: {type(exc).__name__}: {exc}") from None
 
     retrieved_at = datetime.now(timezone.utc)
-    if response.status_code == 304 and previous:
+    if response.status_code == 304 and previous and conditional:
+        response.close()
         return archive.reuse(previous, retrieved_at)
     try:
-        body = response.content
-    except requests.exceptions.RequestException as exc:
+        body = _read_body(response, deadline, f"{method} {prepared_url}")
+    except (requests.exceptions.RequestException, OSError) as exc:  # reset or cut off while the body was read
         raise FetchError("network", f"{method} {prepared_url}: body incomplete ({type(exc).__name__})") from None
+    finally:
+        response.close()
+    if (response.status_code == 200 and previous and previous.get("sha256")
+            and hashlib.sha256(body).hexdigest() == previous["sha256"]):
+        reused = archive.reuse(previous, retrieved_at, http_status=200)  # same bytes: same archived response
+        if reused.body == body:
+            return reused
     raw = archive.store(
         source=source, url=prepared_url, method=method, http_status=response.status_code, body=body,
         headers=dict(response.headers), request_body=json_body, retrieved_at=retrieved_at,
@@ -211,3 +292,22 @@ def fetch(
             response=raw,
         )
     return raw
+
+
+def _read_body(response: requests.Response, deadline: Deadline | None, what: str,
+               max_bytes: int = MAX_RESPONSE_BYTES) -> bytes:
+    """The body, read in chunks: the deadline is checked between chunks and the size against `max_bytes`."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError("http", f"{what}: body of {int(declared):,} bytes is larger than the limit of "
+                                 f"{max_bytes:,} bytes")
+    chunks, size = [], 0
+    for chunk in response.iter_content(CHUNK_BYTES):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError("http", f"{what}: body larger than the limit of {max_bytes:,} bytes")
+        if deadline is not None and deadline.expired:
+            raise FetchError("timeout", f"{what}: body not complete when the {deadline.label} passed "
+                                        f"({size:,} bytes read)")
+    return b"".join(chunks)

@@ -155,12 +155,14 @@ class RawArchive:
                 return entry if path.exists() else None
         return None
 
-    def reuse(self, entry: dict[str, Any], retrieved_at: datetime | None = None) -> RawResponse:
-        """A RawResponse for an archived body (after a 304), keeping the original response id as origin."""
+    def reuse(self, entry: dict[str, Any], retrieved_at: datetime | None = None,
+              http_status: int = 304) -> RawResponse:
+        """A RawResponse for an archived body (after a 304, or a 200 with the same bytes), keeping the original
+        response id as origin; `retrieved_at` is now (when the body was confirmed), `archived_at` the original."""
         path = self.root.parent / entry["response_id"]
         return RawResponse(
             response_id=entry["response_id"], source=entry["source"], url=entry["url"], method=entry["method"],
-            retrieved_at=retrieved_at or datetime.now(timezone.utc), http_status=304, sha256=entry["sha256"],
+            retrieved_at=retrieved_at or datetime.now(timezone.utc), http_status=http_status, sha256=entry["sha256"],
             path=path, body=path.read_bytes(), content_type=entry.get("content_type", ""),
             request_body=entry.get("request_body"), not_modified=True,
         )

@@ -12,6 +12,16 @@ warehouse is rebuilt by `etl.build.build_warehouse` from the curated and live fi
 files are put back as they were, so files and warehouse agree. With no network at all, one line says so and nothing
 is written.
 
+Time is bounded: the sources are fetched in parallel, each within its own deadline (MONITOR_REFRESH_SOURCE_SECONDS,
+default 20 s) and all within a total one (MONITOR_REFRESH_TOTAL_SECONDS, default 25 s), so a fully hanging network
+ends a refresh in about half a minute with one line naming the sources that timed out (their last good data kept).
+A source that has not answered by its deadline is abandoned (its thread is a daemon; its late answer is ignored).
+
+Nothing is rewritten when nothing changed: a body identical to the archived one reuses that response (same origin),
+a live file whose content is identical is not written, and a status that differs only in the attempt and success
+times is not either (those times then stay at the last change); the build then finds its input hash unchanged and
+leaves the served warehouse alone (same inode, same mtime).
+
 Exit codes: 0 every source refreshed; 1 some source failed (others updated) or the build failed; 2 usage;
 3 offline (no source reachable; nothing changed).
 """
@@ -21,6 +31,7 @@ import io
 import os
 import re
 import sys
+import threading
 import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -32,7 +43,7 @@ import requests
 
 from etl import schema
 from etl.connector import ConnectorError, IndicatorSpec, plan as make_plan
-from etl.http import HttpConfig, make_session
+from etl.http import Deadline, HttpConfig, deadline_scope, make_session
 from etl.lineage import RawArchive, RawResponse, raw_responses_frame
 from etl.paths import CATALOG_PATH, CURATED_DIR, LIVE_DIR
 from etl.sources import connectors as source_connectors
@@ -42,6 +53,27 @@ STATUS_COLUMNS = schema.column_names("source_status")
 RAW_COLUMNS = schema.column_names("raw_responses")
 ROW_ORDER = ["indicator_id", "geo", "breakdown", "period", "source_url"]
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_OFFLINE = 0, 1, 2, 3
+JOIN_GRACE_SECONDS = 1.0  # after its deadline a source may still report its own timeout before it is abandoned
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """How long one source (`source_seconds`) and the whole fetch stage (`total_seconds`) may take."""
+
+    source_seconds: float = 20.0
+    total_seconds: float = 25.0
+
+
+def deadlines_from_env(env: dict[str, str] | None = None) -> Deadlines:
+    """Deadlines with overrides from MONITOR_REFRESH_SOURCE_SECONDS / MONITOR_REFRESH_TOTAL_SECONDS."""
+    env = dict(os.environ if env is None else env)
+    base = Deadlines()
+    try:
+        source = float(env.get("MONITOR_REFRESH_SOURCE_SECONDS", base.source_seconds))
+        total = float(env.get("MONITOR_REFRESH_TOTAL_SECONDS", base.total_seconds))
+    except ValueError:
+        return base
+    return Deadlines(source, total) if source > 0 and total > 0 else base
 
 
 @dataclass
@@ -193,7 +225,7 @@ def raw_responses_behind(live: dict[str, pd.DataFrame], previous: pd.DataFrame,
     now = raw_responses_frame(responses)
     now["retrieved_at"] = now["retrieved_at"].map(lambda t: t.isoformat())
     frame = pd.concat([_text(previous, RAW_COLUMNS), _text(now, RAW_COLUMNS)], ignore_index=True)
-    frame = frame.drop_duplicates("response_id", keep="last")
+    frame = frame.drop_duplicates("response_id", keep="first")  # a reused response keeps its first record
     used = {o for rows in live.values() for o in rows["origin"]}
     return frame[frame["response_id"].isin(used)].sort_values("response_id", ignore_index=True)
 
@@ -231,11 +263,29 @@ def live_files(live_dir: Path, live: dict[str, pd.DataFrame], raws: pd.DataFrame
 
 
 def write_live(files: dict[Path, bytes | None]) -> dict[Path, bytes | None]:
-    """Write the files; return what they held before (for a rollback)."""
+    """Write the files whose content differs; return what those held before (for a rollback)."""
     before = {path: path.read_bytes() if path.exists() else None for path in files}
     for path, data in files.items():
-        write_atomically(path, data)
-    return before
+        if before[path] != data:
+            write_atomically(path, data)
+    return {path: old for path, old in before.items() if old != files[path]}
+
+
+def changed_files(files: dict[Path, bytes | None], status_path: Path) -> dict[Path, bytes | None]:
+    """The files whose content would change. When only the status would, and only in its attempt and success
+    times (every source answered as before), nothing has changed."""
+    changed = {p: d for p, d in files.items() if (p.read_bytes() if p.exists() else None) != d}
+    if set(changed) == {status_path} and status_path.exists() and changed[status_path] is not None:
+        def essence(data: bytes) -> pd.DataFrame:
+            frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+            frame["last_success"] = frame["last_success"] != ""
+            return frame.drop(columns=["last_attempt"]).sort_values("source", ignore_index=True)
+        try:
+            if essence(status_path.read_bytes()).equals(essence(changed[status_path])):
+                return {}
+        except (ValueError, KeyError, pd.errors.ParserError):
+            pass
+    return changed
 
 
 class _Progress:
@@ -293,6 +343,7 @@ def refresh(
     session: requests.Session | None = None,
     http_config: HttpConfig | None = None,
     connector_kwargs: dict[str, dict[str, Any]] | None = None,
+    deadlines: Deadlines | None = None,
     stream=None,
     out=None,
 ) -> RefreshReport:
@@ -317,40 +368,48 @@ def refresh(
         return RefreshReport(EXIT_USAGE)
 
     archive = RawArchive(Path(raw_dir) if raw_dir else live_dir.parent / "raw")
-    session = session or make_session(http_config)
+    deadlines = deadlines or Deadlines()
+    total = Deadline(deadlines.total_seconds, f"total refresh deadline of {deadlines.total_seconds:g} s")
     results: list[SourceResult] = []
     held_back: list[str] = []  # offline lines, printed only if not every source was offline
 
     with _Progress(err) as progress:
-        for name in wanted:
+        jobs = []
+        for name in wanted:  # every source in its own thread, each within its own deadline
             specs = plan.specs[name]
             kwargs = dict((connector_kwargs or {}).get(name, {}))
             connector = registry[name](specs, archive=archive, **kwargs)
             try:
-                total = connector.expected_requests()
+                n_requests = connector.expected_requests()
             except Exception:  # a bad catalogue entry; run() reports it as this source's fault
-                total = None
-            connector.on_request = progress.start(name, total)
-            attempted = datetime.now(timezone.utc)
-            try:
-                rows, raws = connector.run(session)
-                check_units(rows, specs)
-                check_rules(rows, catalog_path)
-                result = SourceResult(name, True, rows, raws, attempted, indicators=rows["indicator_id"].nunique())
-            except ConnectorError as exc:
-                result = SourceResult(name, False, pd.DataFrame(columns=LIVE_COLUMNS), connector.responses,
-                                      attempted, exc.kind, str(exc))
-            except Exception as exc:  # a bug or a body shape nobody anticipated: isolate it like any fault
-                frame = traceback.extract_tb(exc.__traceback__)[-1]
-                where = f" at {Path(frame.filename).name}:{frame.lineno}"
-                result = SourceResult(name, False, pd.DataFrame(columns=LIVE_COLUMNS), connector.responses,
-                                      attempted, "unexpected", f"{type(exc).__name__}: {exc}{where}")
+                n_requests = None
+            connector.on_request = progress.start(name, n_requests)
+            deadline = Deadline(deadlines.source_seconds,
+                                f"{name} deadline of {deadlines.source_seconds:g} s").earliest(total)
+            box: dict[str, SourceResult] = {}
+            worker = threading.Thread(
+                target=_run_source, name=f"refresh-{name}", daemon=True,
+                args=(box, name, connector, specs, catalog_path, session or make_session(http_config), deadline))
+            jobs.append((name, connector, deadline, worker, box))
+            worker.start()
+        for name, connector, deadline, worker, box in jobs:
+            worker.join(max(deadline.remaining(), 0.0) + JOIN_GRACE_SECONDS)
+            result = box.get("result")
+            if result is None:  # still waiting (a name lookup, a dripping body …): abandoned
+                result = SourceResult(name, False, pd.DataFrame(columns=LIVE_COLUMNS), list(connector.responses),
+                                      box.get("attempted") or datetime.now(timezone.utc), "timeout",
+                                      f"no complete answer within the {deadline.label}; abandoned")
             progress.finish(name)
             results.append(result)
             if not result.ok and result.error_kind == "offline":
                 held_back.append(result.line())
             else:
                 progress.line(result.line())
+        timed_out = [r.source for r in results if not r.ok and r.error_kind == "timeout"]
+        if timed_out:
+            progress.line(f"refresh: timed out: {', '.join(timed_out)} (deadlines: {deadlines.source_seconds:g} s "
+                          f"per source, {deadlines.total_seconds:g} s in all; MONITOR_REFRESH_SOURCE_SECONDS, "
+                          f"MONITOR_REFRESH_TOTAL_SECONDS); their last good data kept")
 
     if all(not r.ok and r.error_kind == "offline" for r in results):
         hosts = sorted({m for r in results for m in re.findall(r"cannot reach (\S+)", r.error)})
@@ -371,7 +430,8 @@ def refresh(
     live = merge_live(previous.rows, results, known_ids, accumulates)
     raws = raw_responses_behind(live, previous.raw_responses, [raw for r in results for raw in r.responses])
     status = source_status(previous.status, results, live)
-    before = write_live(live_files(live_dir, live, raws, status))
+    changed = changed_files(live_files(live_dir, live, raws, status), live_dir / "status.csv")
+    before = write_live(changed)
 
     failed = [r for r in results if not r.ok]
     try:
@@ -388,11 +448,35 @@ def refresh(
     n_ind = len({i for f in live.values() for i in f["indicator_id"]})
     summary = (f"Refreshed {len(results) - len(failed)} of {len(results)} sources; {live_dir} and warehouse "
                f"{warehouse} now hold {n_live} live observations for {n_ind} indicators (build {built.build_id}).")
+    if not changed and not built.rewritten:
+        summary += " Nothing changed: no live file and not the warehouse was rewritten."
     print(summary, file=out)
     if failed:
         print("refresh: failed source(s), last good data kept: "
               + "; ".join(f"{r.source} ({r.error_kind})" for r in failed), file=err)
     return RefreshReport(EXIT_PARTIAL if failed else EXIT_OK, results, summary, built.build_id, n_live, n_ind)
+
+
+def _run_source(box: dict, name: str, connector, specs: list[IndicatorSpec], catalog_path: Path,
+                session: requests.Session, deadline: Deadline) -> None:
+    """One source, in its own thread: fetch, parse and check within `deadline`; the result goes into `box`."""
+    attempted = datetime.now(timezone.utc)
+    box["attempted"] = attempted
+    with deadline_scope(deadline):
+        try:
+            rows, raws = connector.run(session)
+            check_units(rows, specs)
+            check_rules(rows, catalog_path)
+            result = SourceResult(name, True, rows, raws, attempted, indicators=rows["indicator_id"].nunique())
+        except ConnectorError as exc:
+            result = SourceResult(name, False, pd.DataFrame(columns=LIVE_COLUMNS), list(connector.responses),
+                                  attempted, exc.kind, str(exc))
+        except Exception as exc:  # a bug or a body shape nobody anticipated: isolate it like any fault
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            where = f" at {Path(frame.filename).name}:{frame.lineno}"
+            result = SourceResult(name, False, pd.DataFrame(columns=LIVE_COLUMNS), list(connector.responses),
+                                  attempted, "unexpected", f"{type(exc).__name__}: {exc}{where}")
+    box["result"] = result
 
 
 def http_config_from_env(env: dict[str, str] | None = None) -> HttpConfig:
@@ -412,4 +496,4 @@ def http_config_from_env(env: dict[str, str] | None = None) -> HttpConfig:
 def cli_refresh(warehouse: Path, *, catalog_path: Path, curated_dir: Path, live_dir: Path,
                 sources: list[str] | None) -> int:
     return refresh(warehouse, catalog_path=catalog_path, curated_dir=curated_dir, live_dir=live_dir,
-                   sources=sources, http_config=http_config_from_env()).exit_code
+                   sources=sources, http_config=http_config_from_env(), deadlines=deadlines_from_env()).exit_code
