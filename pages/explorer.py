@@ -1,17 +1,19 @@
 """Explorer: any indicators × any countries on one chart per unit, optional index to a base year, breakdowns,
 a sortable table of exactly what is shown, downloads of it, and a bundle of all the data. State in the URL."""
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from ui import data
 from ui.charts import line_chart, ordered_geos
 from ui.downloads import download_buttons
-from ui.bundle import warehouse_bundle
+from ui.bundle import indicator_csv, warehouse_bundle
 from ui.explorer_view import VIEW_COLUMNS, index_to_base, select_observations
 from ui.i18n import flag_names, format_number, format_value, geo_name, t
-from ui.page import current_lang
+from ui.page import current_lang, plain, show_problems
 from ui.tables import markdown_table
-from ui.url_state import MAX_GEOS, MAX_INDICATORS, ExplorerState, parse_state, sync_params
+from ui.url_state import MAX_GEOS, MAX_INDICATORS, ExplorerState, parse_state, problem_message, sync_params
 
 DEFAULT_INDICATORS = ["egdi_value", "egdi_rank"]
 DEFAULT_GEOS = ["NO", "SE", "DK", "FI", "EU27"]
@@ -31,8 +33,7 @@ st.write(t("explorer_intro", lang))
 params = {k: st.query_params.get(k) for k in st.query_params}
 state, problems = parse_state(params, indicators=list(catalog.index), geos=all_geos, years=years,
                               breakdowns=all_breakdowns)
-for problem in problems:
-    st.warning(t(f"explorer_problem_{problem.kind}", lang, param=problem.param, value=problem.value))
+messages = [problem_message(problem, lang) for problem in problems]  # shown once, below, with the others
 
 if not state.indicators and "indicators" not in params:
     state.indicators = [i for i in DEFAULT_INDICATORS if i in with_data] or with_data[:1]
@@ -66,7 +67,8 @@ index_year = right.selectbox(t("explorer_index", lang), index_options,
                              format_func=lambda y: t("explorer_no_index", lang) if y is None else str(y),
                              key="explorer_index")
 if state.index_year is not None and state.index_year not in index_options:
-    st.warning(t("explorer_index_outside", lang, year=state.index_year))
+    messages.append(t("explorer_index_outside", lang, year=state.index_year))
+show_problems(messages, lang)
 
 available_breakdowns = sorted(observations.loc[observations["indicator_id"].isin(chosen) & (observations["breakdown"] != ""),
                                                "breakdown"].unique())
@@ -100,7 +102,9 @@ def series_name(indicator_id: str, geo: str, breakdown: str, many_indicators: bo
 
 
 if missing:
-    names = "; ".join(series_name(*key.split("|"), True) for key in missing)
+    names = "; ".join(plain(series_name(*key.split("|"), True), 120) for key in missing[:10])
+    if len(missing) > 10:
+        names += " " + t("url_problems_more", lang, n=len(missing) - 10)
     st.warning(t("explorer_missing_base", lang, year=index_year, series=names))
 
 absent = [i for i in chosen if i not in set(selected["indicator_id"])]
@@ -182,6 +186,14 @@ st.dataframe(styled, hide_index=True, column_config={
 st.subheader(t("explorer_download", lang))
 st.caption(t("explorer_download_note", lang))
 download_buttons(view, "monitor-explorer", lang)
+
+st.subheader(t("explorer_published_files", lang))
+st.caption(t("explorer_published_note", lang))
+published = st.columns(min(len(chosen), 4))
+for n, indicator_id in enumerate(chosen):
+    published[n % len(published)].download_button(
+        f"{indicator_id}.csv", partial(indicator_csv, indicator_id), file_name=f"{indicator_id}.csv",
+        mime="text/csv", key=f"explorer_published_{indicator_id}", on_click="ignore")
 
 st.subheader(t("explorer_bundle", lang))
 st.write(t("explorer_bundle_note", lang))

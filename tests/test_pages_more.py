@@ -261,22 +261,28 @@ def test_explorer_downloads_hold_exactly_the_table(page, media):
 
 
 def test_bundle_has_every_table_and_a_bilingual_dictionary_from_the_schema(con, warehouse, monkeypatch):
-    from etl.schema import describe
+    from etl.publish import exports
     from ui import bundle
 
     monkeypatch.setenv("MONITOR_WAREHOUSE", str(warehouse))
     archive = zipfile.ZipFile(io.BytesIO(bundle.warehouse_bundle()))
     assert set(archive.namelist()) == {f"{n}.csv" for n in BUNDLE_TABLES} | {"data_dictionary.csv", "README.md"}
     tables = {n: con.execute(f'SELECT * FROM "{n}"').df() for n in BUNDLE_TABLES}
+    # every published table is the published file, byte for byte (what `python -m etl publish` writes)
+    for name in BUNDLE_TABLES:
+        if name in bundle.PUBLISHED:
+            assert archive.read(f"{name}.csv") == exports.table_csv(con, name), name
     for name in ("observations", "indicator_scores", "goal_scores", "movers"):
         frame = pd.read_csv(archive.open(f"{name}.csv"), keep_default_na=False)
-        assert len(frame) == len(tables[name]) and list(frame.columns) == list(tables[name].columns)
+        extra = list(exports.EXTRA_COLUMNS) if name == "observations" else []
+        assert len(frame) == len(tables[name]) and list(frame.columns) == list(tables[name].columns) + extra
     dictionary = pd.read_csv(archive.open("data_dictionary.csv"), keep_default_na=False)
-    for name, frame in tables.items():
+    for name in BUNDLE_TABLES:
         described = dictionary[dictionary["file"] == f"{name}.csv"]
-        assert list(described["column"]) == list(frame.columns)
-        for row in described.itertuples():  # the one description of the warehouse: etl.schema
-            assert (row.description_en, row.description_nb) == describe(name, row.column)
+        columns = list(pd.read_csv(archive.open(f"{name}.csv"), nrows=0).columns)
+        assert list(described["column"]) == columns
+        for row in described.itertuples():  # the one description: etl.schema (+ the published extra columns)
+            assert (row.description_en, row.description_nb) == exports.describe(name, row.column)
     assert not dictionary["description_en"].str.contains("not yet described").any()
     assert not dictionary["description_nb"].str.contains("ikke beskrevet").any()
     origin_kind = dictionary[(dictionary["file"] == "observations.csv") & (dictionary["column"] == "origin_kind")]
@@ -288,6 +294,16 @@ def test_bundle_has_every_table_and_a_bilingual_dictionary_from_the_schema(con, 
     small = zipfile.ZipFile(io.BytesIO(bundle_zip({"goals": tables["goals"]}, {"build_id": "test", "built_at": "now"})))
     assert set(small.namelist()) == {"goals.csv", "data_dictionary.csv", "README.md"}
     assert list(data_dictionary({"goals": tables["goals"]})["column"]) == list(tables["goals"].columns)
+
+
+def test_explorer_offers_the_published_file_of_each_chosen_indicator(page, media, con):
+    from etl.publish import exports
+
+    at = page("explorer", lang="en", indicators="egdi_value,egovbench_overall", geo="NO")
+    published = {b.proto.label: b for b in at.download_button if b.proto.label.endswith(".csv")}
+    assert set(published) == {"egdi_value.csv", "egovbench_overall.csv"}
+    from ui import bundle
+    assert bundle.indicator_csv("egdi_value") == exports.indicator_csv(con, "egdi_value")
 
 
 def test_parse_state_keeps_the_valid_and_reports_the_rest():

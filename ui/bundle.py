@@ -1,6 +1,9 @@
 """The "download everything" bundle: one CSV per warehouse table, a bilingual data dictionary and a README.
 
-The dictionary's descriptions come from etl.schema.describe, the one description of the warehouse's columns.
+Each table's CSV is the published file (etl.publish.exports: the bytes `python -m etl publish` writes, the
+observations with their licence and publisher columns); the build's own row, which is not published as a table,
+is written with the same CSV writer. The dictionary's descriptions come from etl.publish.exports.describe, that is
+etl.schema's one description of the warehouse's columns plus the published extra columns.
 """
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ import zipfile
 import pandas as pd
 import streamlit as st
 
-from etl.schema import SCORE_TABLES, describe
+from etl.publish import exports
+from etl.schema import SCORE_TABLES
 from ui import data
 
 # The observations with the catalogue, then the score tables and the build they came from.
@@ -23,7 +27,7 @@ def data_dictionary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     for table, frame in tables.items():
         for column in frame.columns:
-            en, nb = describe(table, column)
+            en, nb = exports.describe(table, column)
             rows.append({"file": f"{table}.csv", "column": column, "type": str(frame[column].dtype),
                          "description_en": en, "description_nb": nb})
     return pd.DataFrame(rows, columns=DICTIONARY_COLUMNS)
@@ -54,24 +58,63 @@ def bundle_readme(build: dict, dictionary: pd.DataFrame) -> str:
 
 
 def bundle_zip(tables: dict[str, pd.DataFrame], build: dict) -> bytes:
-    """A zip with one CSV per table, data_dictionary.csv and README.md."""
+    """A zip with one CSV per table (the published CSV writer), data_dictionary.csv and README.md."""
     dictionary = data_dictionary(tables)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table, frame in tables.items():
-            archive.writestr(f"{table}.csv", frame.to_csv(index=False))
+            archive.writestr(f"{table}.csv", exports.csv_bytes(frame))
         archive.writestr("data_dictionary.csv", dictionary.to_csv(index=False))
         archive.writestr("README.md", bundle_readme(build, dictionary))
     return buffer.getvalue()
 
 
+PUBLISHED = frozenset((*exports.TABLE_EXPORTS, *exports.CATALOGUE_TABLES))
+
+
+def bundle_tables(con) -> dict[str, pd.DataFrame]:
+    """The bundle's tables from one connection: the published tables as etl.publish.exports gives them (so each
+    CSV equals `exports.table_csv(con, name)`), the build row as stored."""
+    cursor = con.cursor()
+    try:
+        present = {name for (name,) in cursor.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        tables = {}
+        for name in BUNDLE_TABLES:
+            if name not in present:
+                continue
+            tables[name] = (exports.table_frame(con, name) if name in PUBLISHED
+                            else cursor.execute(f'SELECT * FROM "{name}"').df())
+        return tables
+    finally:
+        cursor.close()
+
+
 @st.cache_data(show_spinner=False, max_entries=2)
 def _warehouse_bundle(version: tuple) -> bytes:
-    present = data.table_names()
-    tables = {name: data.query(f'SELECT * FROM "{name}"') for name in BUNDLE_TABLES if name in present}
-    return bundle_zip(tables, data.build_info())
+    con = data.connection()
+    try:
+        return bundle_zip(bundle_tables(con), data.build_info())
+    finally:
+        con.close()
 
 
 def warehouse_bundle() -> bytes:
-    """The bundle of the current warehouse, made once per build."""
-    return _warehouse_bundle(data.warehouse_version())
+    """The bundle of this run's warehouse version, made once per build."""
+    with data.pinned() as lease:
+        return _warehouse_bundle(lease.key)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _indicator_csv(indicator_id: str, version: tuple) -> bytes:
+    con = data.connection()
+    try:
+        return exports.indicator_csv(con, indicator_id)
+    finally:
+        con.close()
+
+
+def indicator_csv(indicator_id: str) -> bytes:
+    """The published `indicators/<id>.csv` of this run's warehouse version, byte for byte."""
+    with data.pinned() as lease:
+        return _indicator_csv(indicator_id, lease.key)

@@ -34,8 +34,10 @@ def index_to_base(frame: pd.DataFrame, base_year: int) -> tuple[pd.DataFrame, li
     frame["_key"] = series_key(frame)
     base = (frame[frame["year"] == base_year].sort_values("period")
             .drop_duplicates("_key").set_index("_key")["value"])
-    missing = [k for k in dict.fromkeys(frame["_key"]) if k not in base.index or base[k] in (0, None)
-               or pd.isna(base[k])]
+    base = pd.to_numeric(base, errors="coerce").astype("float64")
+    missing = [k for k in dict.fromkeys(frame["_key"]) if k not in base.index or pd.isna(base[k]) or base[k] == 0]
     kept = frame[~frame["_key"].isin(missing)].copy()
-    kept["index_value"] = kept["value"] / kept["_key"].map(base) * 100
+    # float division on both sides: an empty selection (no series has the base year) gives an empty float column
+    divisor = kept["_key"].map(base.to_dict()).astype("float64")
+    kept["index_value"] = pd.to_numeric(kept["value"], errors="coerce").astype("float64") / divisor * 100
     return kept.drop(columns="_key"), missing

@@ -1,8 +1,12 @@
 """What every page shares: language from the URL, the language switch, the page language for screen readers,
-friendly messages for bad URL parameters, and the freshness line."""
+friendly messages for bad URL parameters (user text shown as plain text, capped, many problems in one message),
+a per-session limit on reruns, and the freshness line."""
 from __future__ import annotations
 
 import os
+import re
+import time
+import unicodedata
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -24,6 +28,79 @@ def _through_app_only() -> None:
         st.rerun()
 
 
+# --------------------------------------------------------------------------------------------------------------
+# User text in messages: plain text, capped
+# --------------------------------------------------------------------------------------------------------------
+
+MAX_ECHO_CHARS = 60          # one echoed value (a parameter name or value from the URL)
+MAX_PROBLEMS_SHOWN = 5       # problems listed in the one message; the rest are counted
+MAX_PARAMS = 50              # query parameters looked at by a page; the rest are counted as ignored
+# Every ASCII punctuation character markdown may give a meaning to (CommonMark lets any of them be escaped); an
+# underscore inside a word (no_such_thing) cannot start emphasis and stays as it is.
+_MARKDOWN_SPECIAL = re.compile(r"((?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|[\\`*{}\[\]()#+\-.!|<>~$:=&\"'@^%/;,?])")
+
+
+def plain(value: object, limit: int = MAX_ECHO_CHARS) -> str:
+    """User text made safe to put into a message (messages are markdown): control and format characters removed,
+    whitespace collapsed, at most `limit` characters (then "…"), and every markdown character escaped, so a link,
+    image, heading, HTML tag, emoji or colour directive in the URL shows as the characters it is made of."""
+    text = "" if value is None else str(value)
+    text = text[: limit * 4]  # bound the work on a huge value before cleaning it
+    text = "".join(" " if ch.isspace() else ch for ch in text
+                   if ch.isspace() or unicodedata.category(ch)[0] != "C")
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def show_problems(messages: list[str], lang: str) -> None:
+    """One warning for all the problems of a link: the first few listed, the rest counted. Each message must
+    already carry its user text through `plain()` (the texts' own markdown stays)."""
+    if not messages:
+        return
+    shown = list(dict.fromkeys(messages))[:MAX_PROBLEMS_SHOWN]
+    lines = shown if len(shown) == 1 else [f"- {m}" for m in shown]
+    rest = len(messages) - len(shown)
+    if rest > 0:
+        lines.append(t("url_problems_more", lang, n=rest))
+    st.warning("\n".join(lines))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# A per-session limit on reruns
+# --------------------------------------------------------------------------------------------------------------
+
+RATE_BURST = float(os.environ.get("MONITOR_RATE_BURST", "30"))         # reruns a session may make at once
+RATE_PER_SECOND = float(os.environ.get("MONITOR_RATE_PER_SECOND", "2"))  # and then per second, sustained
+_BUCKET = "_monitor_rate_bucket"
+
+
+def take_token(bucket: dict | None, now: float, *, burst: float = RATE_BURST,
+               per_second: float = RATE_PER_SECOND) -> tuple[dict, bool]:
+    """A token bucket: (the bucket after this run, whether the run may go on). Pure, for the tests."""
+    if bucket is None:
+        bucket = {"tokens": burst, "at": now, "refused": 0}
+    tokens = min(burst, bucket["tokens"] + max(0.0, now - bucket["at"]) * per_second)
+    if tokens >= 1:
+        return {"tokens": tokens - 1, "at": now, "refused": 0}, True
+    return {"tokens": tokens, "at": now, "refused": bucket.get("refused", 0) + 1}, False
+
+
+def throttle(lang: str) -> None:
+    """Called first in every run (through language_switch): a session that reruns faster than a person can
+    click gets one short message and its run stops at once, so one client cannot take the server's time."""
+    try:
+        bucket = st.session_state.get(_BUCKET)
+    except Exception:  # noqa: BLE001 - no session (bare mode)
+        return
+    bucket, allowed = take_token(bucket, time.monotonic())
+    st.session_state[_BUCKET] = bucket
+    if not allowed:
+        st.warning(t("too_many_requests", lang))
+        st.stop()
+
+
 def is_public() -> bool:
     return os.environ.get("MONITOR_MODE", "").strip().lower() == "public"
 
@@ -38,8 +115,9 @@ def language_switch() -> str:
     """The visible language switch; the choice lives in the URL (`?lang=en`) so links keep it."""
     requested = st.query_params.get("lang")
     lang = current_lang()
+    throttle(lang)
     if requested is not None and requested not in LANGS:
-        st.warning(t("unknown_lang", DEFAULT_LANG, value=requested[:40]))
+        st.warning(t("unknown_lang", DEFAULT_LANG, value=plain(requested)))
         del st.query_params["lang"]
     choice = st.sidebar.radio(
         t("language", lang), LANGS, index=LANGS.index(lang), horizontal=True,
@@ -67,9 +145,14 @@ def _set_document_language(lang: str) -> None:
 
 
 def require_warehouse(lang: str) -> None:
-    if data.warehouse_version() is None:
-        st.error(t("no_warehouse", lang, path=data.warehouse_path()))
-        st.stop()
+    """The friendly message instead of the page when no warehouse can be served (missing or unreadable file);
+    also pins this run to one warehouse version (ui/data.py)."""
+    problem = data.warehouse_problem()
+    if problem is None:
+        return
+    key = "no_warehouse" if problem.reason == "missing" else "corrupt_warehouse"
+    st.error(t(key, lang, path=plain(data.warehouse_path().name if is_public() else data.warehouse_path(), 200)))
+    st.stop()
 
 
 def freshness(lang: str) -> None:

@@ -12,15 +12,28 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from ui.i18n import t
+from ui.page import MAX_ECHO_CHARS, MAX_PARAMS, plain, show_problems
+
+MAX_VALUES_READ = 200   # comma-separated values read from one parameter; the rest are not looked at
+MAX_PARAM_CHARS = 4_000  # characters of one parameter value looked at
+
+
+def resolve_choice(requested: object, options: list[str]) -> tuple[str | None, bool]:
+    """(the option the URL asks for, or None; whether the URL asked for something unknown). Pure."""
+    if requested is None:
+        return None, False
+    if isinstance(requested, str) and requested in options:
+        return requested, False
+    return None, True
 
 
 def choose(param: str, options: list[str], *, label: str, lang: str, format_func, unknown_key: str,
            key: str) -> str:
-    """A selectbox whose value lives in `?param=`; an unknown value gives a friendly message, never a traceback."""
-    requested = st.query_params.get(param)
-    if requested is not None and requested not in options:
-        st.warning(t(unknown_key, lang, value=requested[:80]))
-        requested = None
+    """A selectbox whose value lives in `?param=`; an unknown value gives a friendly message (the value shown as
+    plain text), never a traceback."""
+    requested, unknown = resolve_choice(st.query_params.get(param), options)
+    if unknown:
+        show_problems([t(unknown_key, lang, value=plain(st.query_params.get(param)))], lang)
     index = options.index(requested) if requested in options else 0
     value = st.selectbox(label, options, index=index, format_func=format_func, key=key)
     if st.query_params.get(param) != value:
@@ -65,7 +78,8 @@ class Problem:
 def _split(value: str | None) -> list[str]:
     if value is None:
         return []
-    return list(dict.fromkeys(part.strip() for part in str(value).split(",") if part.strip()))
+    parts = str(value)[:MAX_PARAM_CHARS].split(",", MAX_VALUES_READ)[:MAX_VALUES_READ]
+    return list(dict.fromkeys(part.strip() for part in parts if part.strip()))
 
 
 def _year(params: dict, name: str, years: list[int], problems: list[Problem]) -> int | None:
@@ -73,8 +87,8 @@ def _year(params: dict, name: str, years: list[int], problems: list[Problem]) ->
     if raw is None or str(raw).strip() == "":
         return None
     text = str(raw).strip()
-    if not re.fullmatch(r"\d{4}", text):
-        problems.append(Problem("bad_year", name, text[:40]))
+    if not re.fullmatch(r"[0-9]{4}", text):
+        problems.append(Problem("bad_year", name, text[:MAX_ECHO_CHARS * 4]))
         return None
     year = int(text)
     if years and not (min(years) <= year <= max(years)):
@@ -92,7 +106,7 @@ def parse_state(params: dict, *, indicators: list[str], geos: list[str], years: 
                                          ("geo", geos, state.geos, MAX_GEOS)):
         for value in _split(params.get(name)):
             if value not in options:
-                problems.append(Problem("unknown_value", name, value[:80]))
+                problems.append(Problem("unknown_value", name, value[:MAX_ECHO_CHARS * 4]))
             elif len(target) >= limit:
                 problems.append(Problem("too_many", name, str(limit)))
                 break
@@ -109,12 +123,26 @@ def parse_state(params: dict, *, indicators: list[str], geos: list[str], years: 
             if value in breakdowns:
                 state.breakdowns.append(value)
             else:
-                problems.append(Problem("unknown_value", "breakdown", value[:80]))
+                problems.append(Problem("unknown_value", "breakdown", value[:MAX_ECHO_CHARS * 4]))
     known = {"indicators", "geo", "from", "to", "index", "breakdown", "lang"}
-    for name in params:
+    for n, name in enumerate(params):
+        if n >= MAX_PARAMS:
+            problems.append(Problem("unknown_param", "…", str(len(params) - MAX_PARAMS)))
+            break
         if name not in known:
-            problems.append(Problem("unknown_param", name, str(params[name])[:40]))
+            problems.append(Problem("unknown_param", str(name)[:MAX_ECHO_CHARS * 4],
+                                    str(params[name])[:MAX_ECHO_CHARS * 4]))
     return state, problems
+
+
+def problem_message(problem: Problem, lang: str) -> str:
+    """The friendly message for one problem, the URL's text in it shown as plain text."""
+    return t(f"explorer_problem_{problem.kind}", lang, param=plain(problem.param), value=plain(problem.value))
+
+
+def show_state_problems(problems: list[Problem], lang: str) -> None:
+    """All the problems of an explorer link in one warning."""
+    show_problems([problem_message(p, lang) for p in problems], lang)
 
 
 EXPLORER_PARAMS = ("indicators", "geo", "from", "to", "index", "breakdown")
