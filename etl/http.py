@@ -131,6 +131,8 @@ class _CappedRetry(Retry):
         if deadline is not None:
             wait = (self.get_retry_after(response) if response is not None else None)
             wait = self.get_backoff_time() if wait is None else wait
+            if deadline.remaining() <= 0:
+                raise DeadlineExceeded(f"no answer before the {deadline.label} passed")
             if wait >= deadline.remaining():
                 raise DeadlineExceeded(f"the next retry (in {wait:g} s) would pass the {deadline.label}")
         super().sleep(response)

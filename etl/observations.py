@@ -147,7 +147,7 @@ def mark_preferred(observations: pd.DataFrame, catalog: Catalog) -> pd.DataFrame
         "secondary": flags.map(lambda f: "secondary" in f).astype(int),
         "uncertain": flags.map(lambda f: "uncertain" in f).astype(int),
         "foreign": (obs["source_org"] != own_org).astype(int),
-        "decimals": -obs["value_text"].map(_decimals),
+        "decimals": -obs["value_text"].map(_decimals).astype("int64"),  # int even with no rows
         "published": obs["published"].fillna(""),
         "order": range(len(obs)),
     }, index=obs.index)

@@ -13,7 +13,7 @@ files are put back as they were, so files and warehouse agree. With no network a
 is written.
 
 Time is bounded: the sources are fetched in parallel, each within its own deadline (MONITOR_REFRESH_SOURCE_SECONDS,
-default 20 s) and all within a total one (MONITOR_REFRESH_TOTAL_SECONDS, default 25 s), so a fully hanging network
+default 15 s) and all within a total one (MONITOR_REFRESH_TOTAL_SECONDS, default 20 s), so a fully hanging network
 ends a refresh in about half a minute with one line naming the sources that timed out (their last good data kept).
 A source that has not answered by its deadline is abandoned (its thread is a daemon; its late answer is ignored).
 
@@ -60,8 +60,8 @@ JOIN_GRACE_SECONDS = 1.0  # after its deadline a source may still report its own
 class Deadlines:
     """How long one source (`source_seconds`) and the whole fetch stage (`total_seconds`) may take."""
 
-    source_seconds: float = 20.0
-    total_seconds: float = 25.0
+    source_seconds: float = 15.0
+    total_seconds: float = 20.0
 
 
 def deadlines_from_env(env: dict[str, str] | None = None) -> Deadlines:

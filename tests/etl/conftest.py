@@ -141,3 +141,94 @@ def json_response(doc, status=200, headers=None, content_type="application/json"
 
 PROBLEM_429 = {"title": "Too many requests", "status": 429,
                "detail": "Synthetic RFC 7807 body for tests (shape of the PxWebApi 2 spec examples)"}
+
+
+def _serve_forever(sock: socket.socket, handle, stop) -> None:
+    import threading
+
+    sock.settimeout(0.2)
+    while not stop.is_set():
+        try:
+            conn, _ = sock.accept()
+        except (TimeoutError, OSError):
+            continue
+        threading.Thread(target=handle, args=(conn, stop), daemon=True).start()
+
+
+def _fault_server(handle):
+    import threading
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    stop = threading.Event()
+    thread = threading.Thread(target=_serve_forever, args=(sock, handle, stop), daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{sock.getsockname()[1]}", stop, sock, thread
+
+
+def _reset(conn: socket.socket, stop) -> None:
+    import struct
+
+    try:
+        conn.recv(65536)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close → RST, not FIN
+    finally:
+        conn.close()
+
+
+def _drip(conn: socket.socket, stop) -> None:
+    """Headers at once, then one byte of body every 0.1 s: every read answers within any timeout, the body never
+    ends. Only a deadline stops a client."""
+    try:
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n")
+        while not stop.wait(0.1):
+            conn.sendall(b" ")
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def reset_server():
+    """A URL whose server reads the request and resets the connection."""
+    url, stop, sock, thread = _fault_server(_reset)
+    yield url
+    stop.set()
+    thread.join(2)
+    sock.close()
+
+
+@pytest.fixture
+def drip_server():
+    """A URL whose server answers 200 and then drips its body forever (a hang no socket timeout notices)."""
+    url, stop, sock, thread = _fault_server(_drip)
+    yield url
+    stop.set()
+    thread.join(2)
+    sock.close()
+
+
+# source → fault → what happened (filled by test_fault_matrix.py, printed at the end of the run)
+FAULT_MATRIX: dict[str, dict[str, str]] = {}
+
+
+def format_fault_matrix(matrix: dict[str, dict[str, str]]) -> str:
+    faults = list(dict.fromkeys(f for row in matrix.values() for f in row))
+    width = max([len(s) for s in matrix] + [6])
+    cols = [max([len(f)] + [len(row.get(f, "")) for row in matrix.values()]) for f in faults]
+    lines = ["source".ljust(width) + " | " + " | ".join(f.ljust(c) for f, c in zip(faults, cols))]
+    lines.append("-" * len(lines[0]))
+    for source, row in sorted(matrix.items()):
+        lines.append(source.ljust(width) + " | " + " | ".join(row.get(f, "-").ljust(c) for f, c in zip(faults, cols)))
+    return "\n".join(lines)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FAULT_MATRIX:
+        terminalreporter.section("fault matrix: source × fault → failure kind, seconds (last good data kept)")
+        terminalreporter.write_line(format_fault_matrix(FAULT_MATRIX))
+        n = sum(len(row) for row in FAULT_MATRIX.values())
+        terminalreporter.write_line(f"{n} faults injected into {len(FAULT_MATRIX)} live sources")

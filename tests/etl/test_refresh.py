@@ -295,3 +295,65 @@ def test_bad_catalogue_connector_fails_its_source_only(tmp_path, replay, fast_ht
     assert f"{source}: FAILED (schema)" in err.getvalue() and "egovbench_overall" in err.getvalue()
     fed = {s for s, specs in __import__("etl.connector", fromlist=["plan"]).plan(catalog).specs.items()}
     assert all(f"{other}: ok" in err.getvalue() for other in fed & set(SOURCES) - {source})
+
+
+def test_a_refresh_that_fetched_identical_data_rewrites_nothing(world):
+    """Same bodies again: the archived responses are reused, no live file is written, and the build finds its input
+    hash unchanged, so the served warehouse keeps its inode and mtime."""
+    warehouse, live, _, run = world
+    assert run()[0].exit_code == EXIT_OK
+    raw = live.parent / "raw"
+    stats = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in [warehouse, *live.rglob("*.csv")]}
+    bodies = sorted(p for p in raw.rglob("*") if p.is_file() and not p.name.endswith(".meta.json"))
+    report, err, out = run()
+    assert report.exit_code == EXIT_OK, err
+    assert "Nothing changed" in out
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in stats} == stats
+    assert sorted(p for p in raw.rglob("*") if p.is_file() and not p.name.endswith(".meta.json")) == bodies
+
+
+def test_a_changed_body_is_written_and_rebuilt(world, replay):
+    """The converse: one source's data change, so its file and the warehouse are rewritten."""
+    warehouse, live, _, run = world
+    assert run()[0].exit_code == EXIT_OK
+    inode = (warehouse.stat().st_ino, warehouse.stat().st_mtime_ns)
+    source = SOURCES[0]
+    kind, text, install = replays()[source].FAILURES[0]
+    replay.install_failure(source, install)
+    report, err, out = run()
+    assert report.exit_code == EXIT_PARTIAL and "Nothing changed" not in out
+    assert (warehouse.stat().st_ino, warehouse.stat().st_mtime_ns) != inode  # the status change is served
+
+
+def test_a_fully_hanging_network_ends_within_the_deadline(world, replay, drip_server):
+    """Every publisher answers 200 and then drips its body forever (no socket timeout fires): the refresh ends at
+    its deadline with one line naming every source that timed out, and keeps their last good data."""
+    from etl.refresh import Deadlines
+
+    warehouse, live, catalog, run = world
+    assert run()[0].exit_code == EXIT_OK
+    before = {s: live_rows(live, s) for s in SOURCES}
+    err = io.StringIO()
+    deadlines = Deadlines(source_seconds=2.0, total_seconds=3.0)
+    start = __import__("time").perf_counter()
+    report = refresh(warehouse, catalog_path=catalog, curated_dir=curated_dir(), live_dir=live,
+                     http_config=None, deadlines=deadlines, stream=err, out=io.StringIO(),
+                     connector_kwargs={n: {**kw, "base_url": drip_server} for n, kw in replay.connector_kwargs().items()})
+    elapsed = __import__("time").perf_counter() - start
+    assert report.exit_code == EXIT_PARTIAL
+    assert all(not r.ok and r.error_kind == "timeout" for r in report.results)
+    line = next(line for line in err.getvalue().splitlines() if line.startswith("refresh: timed out: "))
+    assert all(s in line for s in SOURCES)
+    assert {s: live_rows(live, s) for s in SOURCES} == before
+    assert elapsed < deadlines.source_seconds + 1.0 + 8.0, elapsed  # join grace + a build, not 60 s read timeouts
+
+
+def test_deadline_defaults_and_environment():
+    from etl.refresh import Deadlines, deadlines_from_env
+
+    base = Deadlines()
+    assert base.source_seconds <= base.total_seconds <= 25  # a hanging network ends within ~30 s, build included
+    assert deadlines_from_env({"MONITOR_REFRESH_SOURCE_SECONDS": "3", "MONITOR_REFRESH_TOTAL_SECONDS": "7"}) == \
+        Deadlines(3.0, 7.0)
+    assert deadlines_from_env({"MONITOR_REFRESH_SOURCE_SECONDS": "soon"}) == base
+    assert deadlines_from_env({"MONITOR_REFRESH_TOTAL_SECONDS": "-1"}) == base

@@ -38,3 +38,19 @@ FAILURES = [
     ("schema", "changed schema", _serve("search_changed.json")),
     ("malformed", "not JSON", _serve("search_datasets_truncated.json")),
 ]
+
+
+def _body(name: str, body: str):
+    def install_fault(server, prefix):
+        server.expect_request(f"{prefix}/search/datasets", method="POST").respond_with_data(body, headers=JSON)
+    install_fault.__name__ = name
+    return install_fault
+
+
+# The fault matrix (tests/etl/test_fault_matrix.py): the faults that need this source's body format.
+FAULTS = {
+    "wrong_schema": _serve("search_changed.json"),
+    "out_of_range": _body("out_of_range", '{"hits":[],"page":{"currentPage":0,"size":1,"totalElements":-3512}}'),
+    "duplicate_keys": _body("duplicate_keys",
+                            '{"hits":[],"page":{"currentPage":0,"size":1,"totalElements":3512,"totalElements":1}}'),
+}

@@ -49,3 +49,21 @@ FAILURES = [
     ("values", "above the unit's limit", _serve("isoc_ciegi_ac_over_100.json")),
     ("schema", "changed schema", _serve("isoc_ciegi_ac_changed_codes.json")),
 ]
+
+
+def _body(name: str, change) -> object:
+    def install_fault(server, prefix):
+        body = change(fixture_bytes("isoc_ciegi_ac.json").decode("utf-8"))
+        server.expect_request(f"{prefix}/isoc_ciegi_ac").respond_with_data(body, headers=JSON)
+    install_fault.__name__ = name
+    return install_fault
+
+
+# The fault matrix (tests/etl/test_fault_matrix.py): the faults that need this source's body format. Network and
+# HTTP faults (timeout, reset, hang, 429, 500, truncated, HTML) are generic and need nothing here.
+FAULTS = {
+    "wrong_schema": _serve("isoc_ciegi_ac_changed_codes.json"),
+    "out_of_range": _serve("isoc_ciegi_ac_over_100.json"),
+    # the same JSON key twice in one object: which value counts is ambiguous, so the decoder refuses it
+    "duplicate_keys": _body("duplicate_keys", lambda text: text.replace('"value":{', '"value":{"0":1},"value":{', 1)),
+}

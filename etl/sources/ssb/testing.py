@@ -57,3 +57,27 @@ FAILURES = [
     ("schema", "changed schema", _changed),
     ("malformed", "not usable JSON-stat", _truncated),
 ]
+
+
+def _data(name: str, change):
+    def install_fault(server, prefix):
+        body = change(fixture_bytes("11004_data.json").decode("utf-8"))
+        server.expect_request(f"{prefix}/tables/11004/data", method="POST").respond_with_data(body, headers=JSON)
+    install_fault.__name__ = name
+    return install_fault
+
+
+def _over_100(text: str) -> str:
+    import json
+
+    doc = json.loads(text)
+    doc["value"] = [None if v is None else v + 150 for v in doc["value"]]  # percent of the population > 100
+    return json.dumps(doc)
+
+
+# The fault matrix (tests/etl/test_fault_matrix.py): the faults that need this source's body format.
+FAULTS = {
+    "wrong_schema": _changed,
+    "out_of_range": _data("out_of_range", _over_100),
+    "duplicate_keys": _data("duplicate_keys", lambda text: text.replace('"value":[', '"value":[1],"value":[', 1)),
+}

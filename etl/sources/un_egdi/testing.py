@@ -42,3 +42,41 @@ FAILURES = [
     ("malformed", "truncated", _serve("EGOV_DATA_2024_truncated.csv")),
     ("malformed", "UTF-16", _serve("EGOV_DATA_2024_utf16.csv")),
 ]
+
+
+def _last_file(name: str, change):
+    """The last configured survey file, changed by `change(lines) -> lines`."""
+    def install_fault(server, prefix):
+        from tests.conftest import shared_file
+
+        served, relative = _files()[-1]
+        lines = shared_file(relative).read_text(encoding="utf-8-sig").splitlines()
+        server.expect_request(f"{prefix}{served}").respond_with_data("\n".join(change(lines)) + "\n", headers=CSV)
+    install_fault.__name__ = name
+    return install_fault
+
+
+def _norway(lines: list[str]) -> int:
+    return next(i for i, line in enumerate(lines) if line.split(",")[1].strip().strip('"').lower() == "norway")
+
+
+def _egdi_above_one(lines: list[str]) -> list[str]:
+    i = _norway(lines)
+    cells = lines[i].split(",")
+    cells[3] = "1.93153"  # E_Index (index 0–1)
+    return [*lines[:i], ",".join(cells), *lines[i + 1:]]
+
+
+def _norway_twice(lines: list[str]) -> list[str]:
+    i = _norway(lines)
+    cells = lines[i].split(",")
+    cells[3] = "0.5"
+    return [*lines, ",".join(cells)]  # the same country and year twice, with another value
+
+
+# The fault matrix (tests/etl/test_fault_matrix.py): the faults that need this source's body format.
+FAULTS = {
+    "wrong_schema": _serve("EGOV_DATA_changed_header.csv"),
+    "out_of_range": _last_file("out_of_range", _egdi_above_one),
+    "duplicate_keys": _last_file("duplicate_keys", _norway_twice),
+}
