@@ -25,8 +25,13 @@ def decode_text(body: bytes, *, label: str, encodings: tuple[str, ...] = ("utf-8
                                  f"{body[problem.start:problem.start + 1]!r})")
 
 
-def read_records(text: str, *, label: str, delimiter: str = ",") -> tuple[list[str], list[list[str]]]:
-    """(header, rows) of CSV text; ReadError naming the line for a ragged row, an open quote or an empty file."""
+def read_records(text: str, *, label: str, delimiter: str = ",", complete: bool = False
+                 ) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of CSV text; ReadError naming the line for a ragged row, an open quote or an empty file.
+    With `complete`, text that does not end with a line break is refused as truncated: a body cut off inside the
+    last number ('0.81168' → '0.81') would otherwise be a well-formed row with a wrong value."""
+    if complete and text.strip() and not text.endswith(("\n", "\r")):
+        raise ReadError("malformed", f"{label}: truncated (the last line has no line break: the file was cut off?)")
     try:
         records = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=delimiter,
                                   strict=True))

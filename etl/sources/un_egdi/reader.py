@@ -46,7 +46,7 @@ def read_egov_csv(body: bytes | str, *, year: int | None = None, label: str = "f
     """One EGDI file (any known layout) → the Nordic rows: geo, year, `_row` (line in the file), each field present
     as a float and as `<field>_text` (the text as published, stripped). ReadError naming the file and problem."""
     text = decode_text(body, label=label, encodings=ENCODINGS) if isinstance(body, bytes) else body
-    header, records = read_records(text, label=label)
+    header, records = read_records(text, label=label, complete=True)  # every edition ends with a line break
     normalised = {_norm(c): i for i, c in reversed(list(enumerate(header)))}
     found: dict[str, int] = {}
     for field, variants in COLUMN_VARIANTS.items():

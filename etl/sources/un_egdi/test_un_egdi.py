@@ -48,7 +48,7 @@ def test_un_bom_crlf_variant_and_changed_header():
 
 @pytest.mark.parametrize("fixture,kind,text", [
     ("EGOV_DATA_changed_header.csv", "schema", "changed schema, no country column"),
-    ("EGOV_DATA_2024_truncated.csv", "malformed", "row 2: 4 fields, the header has 9 (truncated file"),
+    ("EGOV_DATA_2024_truncated.csv", "malformed", "truncated (the last line has no line break"),
     ("EGOV_DATA_2024_utf16.csv", "malformed", "UTF-16 or binary data"),
 ])
 def test_broken_files_are_connector_errors_naming_source_and_problem(tmp_path, fixture, kind, text):
