@@ -5,7 +5,7 @@ from ui import nav
 from ui.i18n import t
 from ui.page import freshness, is_public, language_switch, require_warehouse
 
-st.set_page_config(page_title="Digitaliseringsmonitoren / Digitalisation monitor", page_icon="📊", layout="wide")
+st.set_page_config(page_title="Digitaliseringsmonitoren / Digitalisation monitor", page_icon=":material/monitoring:", layout="wide")
 lang = language_switch()
 require_warehouse(lang)
 

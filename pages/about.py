@@ -26,9 +26,9 @@ st.markdown(t("about_data_text", lang, n_obs=format_number(int(info["n_observati
               n_indicators=format_number(int(counts["n_indicators"]), lang),
               with_data=format_number(int(counts["with_data"]), lang)))
 links = st.columns(3)
-links[0].page_link("pages/sources.py", label=t("nav_sources", lang), icon="📚", query_params={"lang": lang})
-links[1].page_link("pages/explorer.py", label=t("nav_explorer", lang), icon="🔎", query_params={"lang": lang})
-links[2].page_link(nav.METHOD, label=t("about_method_link", lang), icon="📐", query_params={"lang": lang})
+links[0].page_link("pages/sources.py", label=t("nav_sources", lang), icon=":material/menu_book:", query_params={"lang": lang})
+links[1].page_link("pages/explorer.py", label=t("nav_explorer", lang), icon=":material/search:", query_params={"lang": lang})
+links[2].page_link(nav.METHOD, label=t("about_method_link", lang), icon=":material/straighten:", query_params={"lang": lang})
 
 st.header(t("about_scores", lang))
 st.markdown(t("about_scores_text", lang))

@@ -110,7 +110,7 @@ table = table[[g for g in ordered_geos(table.columns)]].sort_index()
 table = table.map(lambda v: "–" if pd.isna(v) else format_value(v, kind, lang))
 table.columns = [geo_name(g, lang) for g in table.columns]
 st.markdown(markdown_table(table.reset_index().rename(columns={"period": t("col_period", lang)})))
-st.page_link("pages/indicator.py", label=t("compare_open_indicator", lang), icon="➡️",
+st.page_link("pages/indicator.py", label=t("compare_open_indicator", lang), icon=":material/arrow_forward:",
              query_params={"indicator": indicator_id, "lang": lang})
 export = frame[["indicator_id", "geo", "period", "year", "value", "flags"]].reset_index(drop=True)
 download_buttons(export, f"compare-{indicator_id}", lang)

@@ -1,7 +1,9 @@
-"""One goal: its official wording, and every indicator under it with Norway's latest value and change."""
+"""One goal: its official wording, the score with its history, how sure it is (goal_confidence), how it was
+calculated, and every indicator under it with Norway's latest value, its flags and source, and the change."""
 import streamlit as st
 
 from ui import data, nav
+from ui.assessment import sureness_markdown
 from ui.i18n import t
 from ui.page import current_lang
 from ui.url_state import choose
@@ -16,14 +18,19 @@ goal_id = choose("goal", list(goals.index), label=t("choose_goal", lang), lang=l
 goal = goals.loc[goal_id]
 
 st.title(t("goal_title", lang, n=goal["number"], short=goal[f"short_{lang}"]))
-st.markdown(f"**{t('official_wording', lang)}:** «{goal['name_nb']}» ([digdir.no]({goal['source_url']}))")
-if lang == "en":
-    st.markdown(f"*{goal['name_en']}* — {t('our_translation', lang)}")
+st.markdown(f"**{t('official_wording', lang)}:** «{goal['name_nb']}» ([digdir.no]({goal['source_url']}))"
+            + (f"  \n*{goal['name_en']}* — {t('our_translation', lang)}" if lang == "en" else ""))
+links = st.columns(2)
+links[0].page_link(nav.REPORT, label=t("open_report", lang), icon=":material/print:",
+                   query_params={"goal": goal_id, "lang": lang})
+links[1].page_link(nav.ASSESSMENT, label=t("nav_assessment", lang), icon=":material/summarize:",
+                   query_params={"lang": lang})
 
 goal_score_block(goal_id, lang)
+st.subheader(t("sure_title", lang))
+st.markdown(sureness_markdown(goal_id, lang))
 goal_explanation(goal_id, lang)
-st.page_link(nav.REPORT, label=t("nav_report", lang), icon="🖨️", query_params={"goal": goal_id, "lang": lang})
 
 st.subheader(t("goal_indicators", lang))
-st.markdown(goal_indicator_table(goal_id, lang, detailed=True))
+st.markdown(goal_indicator_table(goal_id, lang, True))
 neighbour_scores(goal_id, lang)

@@ -34,7 +34,7 @@ if pd.notna(ind["target_value"]):
     facts.append(f"**{t('target', lang)}:** {t('target_text', lang, value=fmt(ind['target_value']), period=ind['target_period'])}"
                  f" ([{t('col_source', lang).lower()}]({ind['target_source_url']})) {note}")
 st.markdown("  \n".join(facts))
-st.page_link(nav.GOAL, label=f"{t('goal_n', lang, n=ind['goal_number'])}", icon="⬆️",
+st.page_link(nav.GOAL, label=f"{t('goal_n', lang, n=ind['goal_number'])}", icon=":material/arrow_upward:",
              query_params={"goal": ind["goal_id"], "lang": lang})
 
 all_rows = data.observations([indicator_id])

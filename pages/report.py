@@ -1,10 +1,13 @@
-"""A goal report for the meeting folder: prints cleanly to paper or PDF from the browser."""
+"""A goal report for the meeting folder: prints cleanly to paper or PDF from the browser. It carries the goal's
+score with its history, how sure it is, the final assessment of 2019–2025 for the goal and its indicators with
+their flags and sources."""
 import streamlit as st
 
 from ui import data
+from ui.assessment import goal_assessment_markdown, intro_markdown
 from ui.i18n import format_datetime, t
 from ui.page import current_lang
-from ui.score_views import goal_score_block, history_table, goal_history_frame
+from ui.score_views import goal_score_block, score_block_texts
 from ui.url_state import choose
 from ui.views import goal_indicator_table
 
@@ -32,8 +35,11 @@ st.title(t("report_title", lang, n=goal["number"]) + f" – {goal[f'short_{lang}
 st.caption(t("report_intro", lang))
 st.markdown(f"«{goal['name_nb']}»" + (f"  \n*{goal['name_en']}* ({t('our_translation', lang)})" if lang == "en" else ""))
 goal_score_block(goal_id, lang, chart=False)
-st.markdown(history_table(goal_history_frame(goal_id), lang))
-st.subheader(t("goal_indicators", lang))
-st.markdown(goal_indicator_table(goal_id, lang, detailed=True))
+st.markdown(score_block_texts(goal_id, lang)["table"])
+st.header(t("report_assessment", lang))
+st.markdown(intro_markdown(lang))
+st.markdown(goal_assessment_markdown(goal_id, lang, 2))
+st.header(t("goal_indicators", lang))
+st.markdown(goal_indicator_table(goal_id, lang, True))
 st.caption(t("score_disclaimer", lang))
 st.caption(t("report_generated", lang, build_id=info["build_id"], built=format_datetime(info["built_at"], lang)))

@@ -19,9 +19,11 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, page_text
 from ui.i18n import format_change, format_number, t
-from ui.scores import LABEL_ICONS, STATUS_ICONS
+from ui.scores import LABEL_COLOURS, LABEL_ICONS, STATUS_ICONS
 
 APP = str(ROOT / "app.py")
+# Emoji and pictographs (and the variation selector that makes a symbol an emoji): they need an emoji font.
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F]")
 STORED = ("indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "movers", "indicators",
           "units", "goals", "build", "changes", "status_changes")
 
@@ -69,6 +71,21 @@ def assert_change_shown(shown: str, change: float, kind: str, lang: str, what: s
     else:
         assert shown.startswith(sign_of(change) + number), (what, shown, change)
         assert shown == format_change(change, kind, lang), (what, shown)
+
+
+def assert_rounded_change_shown(shown: str, change: float, kind: str, lang: str, what: str) -> None:
+    """On the summary pages the change is shown at the publisher's precision: the stored change's sign, and the
+    number is the stored change rounded to the decimals shown (never another figure)."""
+    if kind == "rank":
+        assert_change_shown(shown, change, kind, lang, what)
+        return
+    match = re.match(r"^([+\u2212±])([0-9\u00a0,.]+)", shown)
+    assert match, (what, shown)
+    assert match.group(1) == sign_of(round(change, 6)) or (match.group(2).strip("0,.") == "" and match.group(1) == "±"), (what, shown, change)
+    digits = match.group(2).replace("\u00a0", "")
+    digits = digits.replace(",", "") if lang == "en" else digits.replace(",", ".")
+    places = len(digits.split(".")[1]) if "." in digits else 0
+    assert abs(float(digits) - abs(change)) <= 0.5 * 10 ** -places + 1e-9, (what, shown, change)
 
 
 def status_words(status: str, lang: str) -> str:
@@ -134,16 +151,19 @@ def test_no_page_or_ui_module_imports_the_scoring_code():
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
-@pytest.mark.parametrize("page", [{}, {"goal": "G3"}, {"indicator": "egdi_value"}])
+@pytest.mark.parametrize("page", [{}, {"goal": "G3"}, {"indicator": "egdi_value"}, "pages/assessment.py",
+                                  "pages/report.py"])
 def test_every_page_renders_in_both_languages(app, lang, page):
-    at = app(lang=lang, **page)
+    at = app(page, lang=lang) if isinstance(page, str) else app(lang=lang, **page)
     assert at.title, "page has a title"
     assert at.sidebar.radio[0].value == lang
 
 
 @pytest.mark.parametrize("lang", ["en", "nb"])
-def test_indicator_page_shows_the_scored_change_with_its_sign_and_base(app, stored, kinds, lang):
+def test_indicator_page_shows_the_scored_change_with_its_sign_and_base(app, stored, kinds, lang, monkeypatch):
     """For every indicator: the change beside the status is indicator_scores.change since base_period."""
+    # one scripted session walks through every indicator faster than a person could: no rate limit for it
+    monkeypatch.setattr("ui.page.take_token", lambda bucket, now, **_: ({"tokens": 1, "at": now, "refused": 0}, True))
     scores = norway(stored, "indicator_scores").set_index("indicator_id")
     with_change = set(scored_changes(stored)["indicator_id"])
     assert with_change, "the warehouse has scored changes"
@@ -204,7 +224,7 @@ def test_goal_tables_show_the_scored_change_base_and_status(app, stored, kinds, 
             seen.add(indicator_id)
             change, since = cells[t("col_change", lang)], cells[t("col_since", lang)]
             if indicator_id in with_change:
-                assert_change_shown(change, row["change"], kinds[indicator_id], lang, indicator_id)
+                assert_rounded_change_shown(change, row["change"], kinds[indicator_id], lang, indicator_id)
                 assert since == row["base_period"], (indicator_id, since)
             else:
                 assert (change, since) == ("–", "–"), indicator_id
@@ -237,8 +257,8 @@ def test_goal_page_shows_the_stored_score_label_explanation_and_neighbours(app, 
                  score=format_number(goal["score"], lang, 2), excluded=int(goal["n_excluded"])) in text
         # "how was this calculated" lists exactly the indicators the score is the mean of (counted, with a score)
         weight = t("col_weight", lang).lower()
-        listed = [linked_id(m.value, "indicator") for m in at.markdown
-                  if m.value.startswith("**[") and f"({weight} " in m.value]
+        pattern = r"^\*\*\[[^\]]+\]\(indicator\?indicator=([A-Za-z0-9_]+)&lang=" + lang + r"\)\*\* \(" + re.escape(weight) + " "
+        listed = re.findall(pattern, text, flags=re.M)
         members = norway(stored, "indicator_scores")
         members = members[(members["goal_id"] == goal_id) & members["score"].notna() & members["counted"]]
         assert sorted(listed) == sorted(members["indicator_id"]) and len(listed) == int(goal["n_indicators"]), goal_id
@@ -252,30 +272,56 @@ def test_goal_page_shows_the_stored_score_label_explanation_and_neighbours(app, 
                 assert cells[t("col_score", lang)] == "–"
 
 
+def cards_of(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("### ") and "-badge[" in m.value]
+
+
 @pytest.mark.parametrize("lang", ["nb", "en"])
-def test_overview_shows_the_stored_goal_scores_and_first_scores(app, stored, lang):
+def test_overview_cards_show_the_stored_scores_changes_trend_and_freshness(app, stored, real_warehouse, tmp_path, lang):
     at = app(lang=lang)
-    headers = [h.value for h in at.header]
-    assert len(headers) == len(stored["goals"]) and headers[0].startswith(t("goal_n", lang, n=1))
     goals = norway(stored, "goal_scores").set_index("goal_id")
     history = norway(stored, "goal_score_history")
     history = history[history["score"].notna()].sort_values("as_of")
-    markdown = [m.value for m in at.markdown]
-    glance = markdown_tables(at)[0]
-    assert len(glance) == len(stored["goals"])
-    for cells in glance:
-        goal_id = linked_id(cells[t("col_goal", lang)], "goal")
-        goal = goals.loc[goal_id]
-        assert cells[t("col_score", lang)] == format_number(goal["score"], lang, 2)
-        assert cells[t("col_label", lang)] == label_words(goal["label"], lang)
-        assert cells[t("col_n_indicators", lang)] == str(int(goal["n_indicators"]))
-        first = history[history["goal_id"] == goal_id].iloc[0]
-        assert cells[t("col_first_score", lang)] == f"{format_number(first['score'], lang, 2)} ({int(first['as_of'])})"
-        score_line = t("goal_score", lang, score=format_number(goal["score"], lang, 2), label=label_words(goal["label"], lang))
-        assert f"### {score_line}" in markdown
+    confidence = read_extra(real_warehouse, tmp_path, "goal_confidence").query("geo == 'NO'").set_index("goal_id")
+    members = norway(stored, "indicator_scores")
+    cards = cards_of(at)
+    assert len(cards) == len(stored["goals"]) == 6
+    for card, goal_row in zip(cards, stored["goals"].sort_values("number").itertuples()):
+        goal = goals.loc[goal_row.goal_id]
+        assert card.startswith(f"### {t('goal_n', lang, n=goal_row.number)} · {getattr(goal_row, f'short_{lang}')}")
+        badge = f":{LABEL_COLOURS[goal['label']]}-badge[{LABEL_ICONS[goal['label']]} {t('label_' + goal['label'], lang)}]"
+        assert badge + " " + t("card_score", lang, score=format_number(goal["score"], lang, 2)) in card
+        past = history[history["goal_id"] == goal_row.goal_id]
+        latest = int(past["as_of"].max())
+        before = past[past["as_of"] == latest - 1].iloc[0]
+        delta = round(goal["score"] - before["score"], 2) + 0.0
+        sign = "+" if delta > 0 else ("\u2212" if delta < 0 else "±")
+        icon = {"+": ":material/trending_up:", "\u2212": ":material/trending_down:", "±": ":material/trending_flat:"}[sign]
+        assert t("card_change", lang, icon=icon, change=f"{sign}{format_number(abs(delta), lang, 2)}", year=latest - 1,
+                 previous=format_number(before["score"], lang, 2), label=label_words(before["label"], lang)) in card
+        first, last = past.iloc[0], past.iloc[-1]
+        trend = t("card_trend", lang, first_year=int(first["as_of"]), first=format_number(first["score"], lang, 2),
+                  last_year=int(last["as_of"]), last=format_number(last["score"], lang, 2))
+        assert f'<svg role="img" aria-label="{trend}"' in card and f"\n\n{trend}\n\n" in card  # the line, and in words
+        assert t("card_basis", lang, n=int(goal["n_indicators"])) in card
+        conf = confidence.loc[goal_row.goal_id]
+        own = members[(members["goal_id"] == goal_row.goal_id) & members["score"].notna() & members["counted"]]
+        assert f"{t('card_fresh', lang, year=int(own['latest_year'].max()), n_recent=int(conf['n_recent']), n=int(conf['n_indicators']), share='X', from_year=int(conf['recent_from_year'])).split('X')[0]}" in card
+        assert (t("card_fragile", lang) if conf["loo_label_changes"] else t("card_robust", lang)) in card
+    assert [p.proto.label for p in at.get("page_link") if p.proto.label.startswith(t("open_goal", lang, n=""))] == [
+        t("open_goal", lang, n=n) for n in range(1, 7)]
+    table = next(tb for tb in markdown_tables(at) if tb and t("col_as_of", lang) in tb[0])
+    assert [c[t("col_as_of", lang)] for c in table] == [str(int(y)) for y in sorted(norway(stored, "goal_score_history")["as_of"].unique())]
     text = page_text(at)
-    assert f"indicator?indicator={stored['indicators']['indicator_id'].iloc[0]}&lang={lang}" in text
     assert t("changes_first_build", lang) in text  # one build: nothing to compare with
+    assert not EMOJI.findall(text + "".join(p.proto.icon for p in at.get("page_link"))), "no emoji needed"
+
+
+def read_extra(warehouse: Path, folder: Path, table: str) -> pd.DataFrame:
+    copy = folder / f"{table}.duckdb"
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        return con.execute(f'SELECT * FROM "{table}"').df()
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
@@ -414,3 +460,117 @@ def test_every_status_label_and_level_basis_the_schema_names_has_an_icon_and_tex
             assert t(f"status_{status}", lang)
     for label in ("god", "middels", "mindre god"):
         assert label in LABEL_ICONS and t(f"label_{label}", "en")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Leaders' view: icons without emoji, the final assessment, how sure, precision
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_every_status_and_label_reads_as_a_material_icon_and_words_without_emoji():
+    from ui.scores import label_badge, label_text, status_text
+
+    for status, icon in STATUS_ICONS.items():
+        assert re.fullmatch(r":material/[a-z_]+:", icon), status
+        for lang in ("nb", "en"):
+            shown = status_text(status, lang)
+            assert shown == f"{icon} {t('status_' + status, lang)}" and not EMOJI.search(shown)
+    assert len(set(STATUS_ICONS.values())) == len(STATUS_ICONS), "each status its own icon"
+    for label in ("god", "middels", "mindre god"):
+        for lang in ("nb", "en"):
+            assert label_text(label, lang) == f"{LABEL_ICONS[label]} {t('label_' + label, lang)}"
+            assert t("label_" + label, lang) in label_badge(label, lang) and not EMOJI.search(label_badge(label, lang))
+    assert len(set(LABEL_ICONS.values())) == 3
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_final_assessment_page_shows_start_end_confidence_and_the_successor(app, stored, real_warehouse, tmp_path, lang):
+    at = app("pages/assessment.py", lang=lang)
+    text = page_text(at)
+    assert "«Fremtidens digitale Norge» (2024–2030)" in text
+    assert "https://regjeringen.no/en/dokumenter/the-digital-norway-of-the-future/id3054645/" in text
+    assert ("ikke Digdirs vurdering" in text) if lang == "nb" else ("not Digdir's assessment" in text)
+    history = norway(stored, "goal_score_history")
+    history = history[history["score"].notna()].sort_values("as_of")
+    confidence = read_extra(real_warehouse, tmp_path, "goal_confidence").query("geo == 'NO'").set_index("goal_id")
+    summary = next(tb for tb in markdown_tables(at) if tb and t("assess_end", lang) in tb[0])
+    assert len(summary) == 6
+    for cells, goal_id in zip(summary, sorted(stored["goals"]["goal_id"])):
+        past = history[history["goal_id"] == goal_id]
+        start, end = past[past["as_of"] >= 2019].iloc[0], past[past["as_of"] <= 2025].iloc[-1]
+        assert cells[t("assess_col_start", lang)].startswith(f"{format_number(start['score'], lang, 2)} ({int(start['as_of'])}, n={int(start['n_indicators'])})")
+        assert cells[t("assess_end", lang)].startswith(f"{format_number(end['score'], lang, 2)} ({int(end['as_of'])}")
+        assert cells[t("col_label", lang)] == label_words(end["label"], lang)
+        conf = confidence.loc[goal_id]
+        assert t("sure_recent", lang, n_recent=int(conf["n_recent"]), n=int(conf["n_indicators"]),
+                 from_year=int(conf["recent_from_year"])) in text
+    assert t("assess_not_like_for_like", lang, n_start=3, n_end=12, start=2019, end=2025) in text  # goal 1, from the data
+    # goal 6 has no score for 2019 (no indicator with data): said, not hidden
+    assert t("assess_years_without", lang, years="2019") in text
+    # which surveys ended when, from the data: IT i praksis' newest figure year is the data's
+    assert "IT i praksis" in text and t("assess_survey_last", lang, year=2023, n="").split("(")[0] in text
+    assert len([s for s in at.subheader if s.value.startswith(t("goal_n", lang, n=""))]) == 6
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_goal_page_says_how_sure_the_score_is(app, real_warehouse, tmp_path, lang):
+    confidence = read_extra(real_warehouse, tmp_path, "goal_confidence").query("geo == 'NO'").set_index("goal_id")
+    for goal_id in ("G1", "G2"):
+        conf = confidence.loc[goal_id]
+        at = app(lang=lang, goal=goal_id)
+        assert t("sure_title", lang) in [s.value for s in at.subheader]
+        text = page_text(at)
+        n = int(conf["n_indicators"])
+        assert t("sure_rests_on", lang, n=n, n_level=int(conf["n_with_level"])) in text
+        assert t("sure_uncertain", lang, n_uncertain=int(conf["n_uncertain"]), n=n,
+                 share=format_number(round(100 * conf["uncertain_share"]), lang, 0) + ("\u00a0%" if lang == "nb" else "%")) in text
+        fragile = t("sure_fragile", lang, low=format_number(conf["loo_score_min"], lang, 2),
+                    high=format_number(conf["loo_score_max"], lang, 2), indicators="").split("(")[0]
+        robust = t("sure_robust", lang, low=format_number(conf["loo_score_min"], lang, 2),
+                   high=format_number(conf["loo_score_max"], lang, 2))
+        assert (fragile in text) if conf["loo_label_changes"] else (robust in text), goal_id
+        if conf["loo_label_changes"]:
+            for indicator_id in conf["loo_indicators"].split(";"):
+                assert f"indicator?indicator={indicator_id}&lang={lang}" in text
+        assert t("open_report", lang) in [p.proto.label for p in at.get("page_link")]
+
+
+def test_goal_table_shows_flags_and_the_latest_figures_source(app, stored):
+    scores = norway(stored, "indicator_scores")
+    flagged = scores[scores["latest_flags"].fillna("").str.contains("secondary") & scores["latest_value"].notna()]
+    row = flagged.iloc[0]
+    at = app(lang="en", goal=row["goal_id"])
+    table = next(tb for tb in markdown_tables(at) if tb and t("col_since", "en") in tb[0])
+    cells = next(c for c in table if linked_id(c[t("col_indicator", "en")], "indicator") == row["indicator_id"])
+    assert ":material/warning:" in cells[t("col_flags", "en")] and t("flag_secondary", "en") in cells[t("col_flags", "en")]
+    assert re.match(r"^\[.+\]\(https?://", cells[t("col_latest_source", "en")]), cells
+
+
+def test_benchmark_scores_are_shown_at_the_benchmarks_precision_not_four_decimals(app, stored):
+    """eGovernment Benchmark scores (0–100) are published with at most one decimal: the curated biennial means carry
+    ten, the goal table shows one."""
+    scores = norway(stored, "indicator_scores")
+    row = scores[(scores["indicator_id"] == "egovbench_transparency")].iloc[0]
+    at = app(lang="en", goal=row["goal_id"])
+    table = next(tb for tb in markdown_tables(at) if tb and t("col_since", "en") in tb[0])
+    cells = next(c for c in table if linked_id(c[t("col_indicator", "en")], "indicator") == "egovbench_transparency")
+    assert cells[t("col_latest", "en")] == format_number(round(row["latest_value"], 1), "en", 1)
+
+
+def test_precision_rule():
+    from ui.precision import decimals, text_decimals
+
+    assert text_decimals("92.4") == 1 and text_decimals("88") == 0 and text_decimals(None) is None
+    assert decimals("score", "score_0_100", 100, "66.3333333333") == 1     # computed mean → the benchmark's one
+    assert decimals("index", "index_0_1", 1, "0.8879") == 4                # EGDI as the UN publishes it
+    assert decimals("percent", "pct_agencies", 100, "26") == 0             # as written
+    assert decimals("rank", "rank", None, "7") == 0
+    assert decimals("percent", "pct_users", 100, "50", "47.25") == 1       # a change: the more precise end, capped
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_report_carries_the_final_assessment_of_its_goal(app, lang):
+    at = app("pages/report.py", lang=lang, goal="G6")
+    text = page_text(at)
+    assert t("report_assessment", lang) in [h.value for h in at.header]
+    assert "Fremtidens digitale Norge" in text and t("sure_title", lang) in text
+    assert t("assess_years_without", lang, years="2019") in text

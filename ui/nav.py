@@ -8,6 +8,7 @@ GOAL = "pages/goal.py"
 INDICATOR = "pages/indicator.py"
 METHOD = "pages/method.py"
 REPORT = "pages/report.py"
+ASSESSMENT = "pages/assessment.py"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/sources.py", "sources", "nav_sources", "more"),
     PageSpec("pages/about.py", "about", "nav_about", "more"),
     PageSpec("pages/sql.py", "sql", "nav_sql", "more", public=False),
+    PageSpec(ASSESSMENT, "assessment", "nav_assessment", "main"),
     PageSpec(REPORT, "report", "nav_report", "main"),
     PageSpec(METHOD, "method", "nav_method", "more"),
 ]

@@ -8,6 +8,7 @@ import streamlit as st
 from ui import data, nav, scores
 from ui.charts import line_chart
 from ui.i18n import format_number, geo_name, t
+from ui.render_cache import per_version, per_version_resource
 from ui.tables import markdown_table, page_url
 
 NEIGHBOURS = ("NO", "SE", "DK", "FI")
@@ -36,7 +37,7 @@ def history_table(history: pd.DataFrame, lang: str) -> str:
 
 
 def goal_score_line(goal: dict | None, lang: str) -> str:
-    """'Score 1,81 of 3 – ➖ medium' from a goal_scores row."""
+    """'Score 1,81 of 3 – :material/do_not_disturb_on: medium' from a goal_scores row."""
     score = None if goal is None else goal["score"]
     label = None if goal is None else goal["label"]
     return t("goal_score", lang, score=scores.score_text(score, lang), label=scores.label_text(label, lang))
@@ -53,52 +54,79 @@ def movers_line(goal_id: str, lang: str) -> str | None:
     return f"**{t('movers', lang)}:** " + "; ".join(items)
 
 
+@per_version_resource
+def history_figure(goal_id: str, lang: str):
+    """The goal score's history as a Plotly figure, built once per warehouse version and language (st.plotly_chart
+    only reads it: it sends the figure's JSON)."""
+    history = goal_history_frame(goal_id)
+    if len(history) < 2:
+        return None
+    fig = line_chart(history.assign(year=history["as_of"], value=history["score"], series=t("goal_score_short", lang)),
+                     series="series", title=t("score_history_title", lang), y_title=t("goal_score_short", lang),
+                     lang=lang)
+    fig.update_yaxes(range=[1, 3])
+    fig.add_hrect(y0=2.25, y1=3, opacity=0.08, line_width=0, fillcolor="#009E73")
+    fig.add_hrect(y0=1, y1=1.75, opacity=0.08, line_width=0, fillcolor="#D55E00")
+    fig.update_layout(height=300, showlegend=False)
+    return fig
+
+
+@per_version
+def score_block_texts(goal_id: str, lang: str) -> dict:
+    history = goal_history_frame(goal_id)
+    return {"heading": f"### {goal_score_line(data.goal_score(goal_id, 'NO'), lang)}",
+            "sentence": history_sentence(history, lang),
+            "table": history_table(history, lang) if len(history) else "",
+            "movers": movers_line(goal_id, lang)}
+
+
 def goal_score_block(goal_id: str, lang: str, *, chart: bool = True) -> None:
     """Score and label (icon + text), the score's history as a sentence, a chart and a table, and the movers."""
-    st.markdown(f"### {goal_score_line(data.goal_score(goal_id, 'NO'), lang)}")
-    history = goal_history_frame(goal_id)
-    st.markdown(history_sentence(history, lang))
-    if chart and len(history) > 1:
-        fig = line_chart(history.assign(year=history["as_of"], value=history["score"], series=t("goal_score_short", lang)),
-                         series="series", title=t("score_history_title", lang), y_title=t("goal_score_short", lang),
-                         lang=lang)
-        fig.update_yaxes(range=[1, 3])
-        fig.add_hrect(y0=2.25, y1=3, opacity=0.08, line_width=0, fillcolor="#009E73")
-        fig.add_hrect(y0=1, y1=1.75, opacity=0.08, line_width=0, fillcolor="#D55E00")
-        fig.update_layout(height=300, showlegend=False)
+    texts = score_block_texts(goal_id, lang)
+    st.markdown(texts["heading"])
+    st.markdown(texts["sentence"])
+    fig = history_figure(goal_id, lang) if chart else None
+    if fig is not None:
         st.plotly_chart(fig, config={"displaylogo": False}, key=f"history_{goal_id}")
         with st.expander(t("score_history_title", lang)):
-            st.markdown(history_table(history, lang))
-    movers = movers_line(goal_id, lang)
-    if movers:
-        st.markdown(movers)
+            st.markdown(texts["table"])
+    if texts["movers"]:
+        st.markdown(texts["movers"])
+
+
+@per_version
+def explanation_markdown(goal_id: str, lang: str) -> str:
+    """'How was this calculated' as one Markdown block: the goal formula, then every scored indicator's numbers."""
+    goal = data.goal_score(goal_id, "NO")
+    parts = []
+    if goal is not None:
+        parts.append(t("explain_goal", lang, n=int(goal["n_indicators"]), weight=format_number(goal["total_weight"], lang),
+                       score=scores.score_text(goal["score"], lang), excluded=int(goal["n_excluded"])))
+    catalog = data.indicators().set_index("indicator_id")
+    scored = data.indicator_scores("NO")
+    scored = scored[(scored["goal_id"] == goal_id) & scored["score"].notna()]
+    if "counted" in scored:  # copies and composites of counted parts are shown on their pages, not counted
+        scored = scored[scored["counted"].fillna(True).astype(bool)]
+    order = {i: n for n, i in enumerate(catalog.index)}
+    for row in sorted(scored.to_dict("records"), key=lambda r: order.get(r["indicator_id"], len(order))):
+        ind = catalog.loc[row["indicator_id"]]
+        peers = data.indicator_score_peers(row["indicator_id"], "NO")
+        lines = scores.explain_indicator_text(row, peers, ind["unit_kind"], lang)
+        parts.append(f"**[{ind[f'name_{lang}']}]({page_url('indicator', indicator=row['indicator_id'], lang=lang)})** "
+                     f"({t('col_weight', lang).lower()} {format_number(row['weight'], lang)})\n"
+                     + "\n".join(f"- {line}" for line in lines))
+    return "\n\n".join(parts)
 
 
 def goal_explanation(goal_id: str, lang: str) -> None:
     """'How was this calculated': the goal formula, then every scored indicator's numbers."""
-    goal = data.goal_score(goal_id, "NO")
     with st.expander(t("how_calculated", lang)):
-        if goal is not None:
-            st.markdown(t("explain_goal", lang, n=int(goal["n_indicators"]),
-                          weight=format_number(goal["total_weight"], lang),
-                          score=scores.score_text(goal["score"], lang), excluded=int(goal["n_excluded"])))
-        catalog = data.indicators().set_index("indicator_id")
-        scored = data.indicator_scores("NO")
-        scored = scored[(scored["goal_id"] == goal_id) & scored["score"].notna()]
-        if "counted" in scored:  # copies and composites of counted parts are shown on their pages, not counted
-            scored = scored[scored["counted"].fillna(True).astype(bool)]
-        order = {i: n for n, i in enumerate(catalog.index)}
-        for row in sorted(scored.to_dict("records"), key=lambda r: order.get(r["indicator_id"], len(order))):
-            ind = catalog.loc[row["indicator_id"]]
-            st.markdown(f"**[{ind[f'name_{lang}']}]({page_url('indicator', indicator=row['indicator_id'], lang=lang)})** "
-                        f"({t('col_weight', lang).lower()} {format_number(row['weight'], lang)})")
-            peers = data.indicator_score_peers(row["indicator_id"], "NO")
-            lines = scores.explain_indicator_text(row, peers, ind["unit_kind"], lang)
-            st.markdown("\n".join(f"- {line}" for line in lines))
+        st.markdown(explanation_markdown(goal_id, lang))
         st.caption(t("score_disclaimer", lang))
         st.page_link(nav.METHOD, label=t("method_link", lang), query_params={"lang": lang})
 
 
+@per_version
 def neighbour_table(goal_id: str, lang: str) -> str:
     """The same goal scored for Norway and its neighbours on the same rules (goal_scores per country)."""
     rows = []
@@ -117,24 +145,3 @@ def neighbour_scores(goal_id: str, lang: str) -> None:
     st.subheader(t("neighbour_scores", lang))
     st.caption(t("neighbour_scores_note", lang))
     st.markdown(neighbour_table(goal_id, lang))
-
-
-def goals_at_a_glance(lang: str) -> str:
-    """One row per goal: score, rating, and the first score in its history — the leaders' one screen."""
-    current = data.goal_scores("NO").set_index("goal_id")
-    history = data.goal_score_history(None, "NO")
-    rows = []
-    for goal in data.goals().itertuples():
-        past = history[(history["goal_id"] == goal.goal_id) & history["score"].notna()]
-        first = past.iloc[0] if len(past) else None
-        now = current.loc[goal.goal_id] if goal.goal_id in current.index else None
-        rows.append({
-            t("col_goal", lang): f"{t('goal_n', lang, n=goal.number)}: {getattr(goal, f'short_{lang}')}",
-            "url": page_url("goal", goal=goal.goal_id, lang=lang),
-            t("col_score", lang): scores.score_text(None if now is None else now["score"], lang),
-            t("col_label", lang): scores.label_text(None if now is None else now["label"], lang),
-            t("col_first_score", lang): "–" if first is None else
-                f"{scores.score_text(first['score'], lang)} ({int(first['as_of'])})",
-            t("col_n_indicators", lang): "0" if now is None else str(int(now["n_indicators"])),
-        })
-    return markdown_table(pd.DataFrame(rows), links={t("col_goal", lang): "url"})

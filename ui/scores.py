@@ -8,17 +8,23 @@ import pandas as pd
 from ui.charts import ordered_geos
 from ui.i18n import format_change, format_number, format_value, geo_name, t
 
+# Streamlit's bundled Material Symbols (`:material/<name>:`), not emoji: they render without an emoji font, and the
+# text beside each icon says the status in words (the icon is never the only carrier, nor is colour).
 STATUS_ICONS = {
-    "target_achieved": "🎯",
-    "substantial_progress": "⬆️",
-    "eu_reference_reached": "🏅",
-    "moderate_progress": "↗️",
-    "stable": "↔️",
-    "limited_progress": "➡️",
-    "deterioration": "⬇️",
-    "insufficient_data": "❔",
+    "target_achieved": ":material/flag:",
+    "substantial_progress": ":material/keyboard_double_arrow_up:",
+    "eu_reference_reached": ":material/military_tech:",
+    "moderate_progress": ":material/north_east:",
+    "stable": ":material/east:",
+    "limited_progress": ":material/south_east:",
+    "deterioration": ":material/keyboard_double_arrow_down:",
+    "insufficient_data": ":material/help:",
 }
-LABEL_ICONS = {"god": "✅", "middels": "➖", "mindre god": "❌"}
+LABEL_ICONS = {"god": ":material/check_circle:", "middels": ":material/do_not_disturb_on:",
+               "mindre god": ":material/cancel:"}
+# Badge colours beside the icon and the word (Streamlit's badge palette is contrast-checked).
+LABEL_COLOURS = {"god": "green", "middels": "orange", "mindre god": "red"}
+NO_LABEL_ICON = ":material/help:"
 
 
 def _missing(value) -> bool:
@@ -35,6 +41,13 @@ def label_text(label: str | None, lang: str) -> str:
     if _missing(label):
         return t("label_none", lang)
     return f"{LABEL_ICONS[label]} {t('label_' + label, lang)}"
+
+
+def label_badge(label: str | None, lang: str) -> str:
+    """The label as a Markdown badge: colour, icon and the word (the word alone carries the meaning)."""
+    if _missing(label):
+        return f":gray-badge[{NO_LABEL_ICON} {t('label_none', lang)}]"
+    return f":{LABEL_COLOURS[label]}-badge[{LABEL_ICONS[label]} {t('label_' + label, lang)}]"
 
 
 def score_text(score: float | None, lang: str) -> str:

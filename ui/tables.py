@@ -14,6 +14,7 @@ def page_url(page: str, **params: str) -> str:
 
 
 def link(text: str, url: str) -> str:
+    url = str(url).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
     return f"[{_escape(text)}]({url})"
 
 
@@ -26,7 +27,9 @@ def markdown_table(frame: pd.DataFrame, *, links: dict[str, str] | None = None) 
         cells = []
         for column in shown:
             text = "" if pd.isna(row[column]) else str(row[column])
-            cells.append(link(text, row[links[column]]) if column in links and text else _escape(text))
+            url = row[links[column]] if column in links else None
+            linked = isinstance(url, str) and bool(url) and bool(text)
+            cells.append(link(text, url) if linked else _escape(text))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
