@@ -68,7 +68,14 @@ class Connector(ABC):
         toml = folder / "source.toml"
         if not toml.exists():
             return  # an abstract helper class outside a source folder
-        fetch = tomllib.loads(toml.read_text(encoding="utf-8")).get("fetch", {})
+        from etl.sources import SourceError, check_metadata
+
+        try:
+            meta = tomllib.loads(toml.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SourceError(f"{toml}: not valid TOML ({exc})") from None
+        check_metadata(toml, meta)
+        fetch = meta.get("fetch", {})
         cls.name = folder.name
         cls.default_base_url = str(fetch.get("base_url", cls.default_base_url))
         cls.accumulates = bool(fetch.get("accumulates", cls.accumulates))
@@ -155,13 +162,31 @@ class Plan:
 
 
 def plan(catalog_path: Path) -> Plan:
-    """Which catalogue indicators each live source feeds (`connector = { source = ..., ... }` entries)."""
-    catalog = tomllib.loads(Path(catalog_path).read_text(encoding="utf-8"))
+    """Which catalogue indicators each live source feeds (`connector = { source = ..., ... }` entries).
+    CatalogError naming the file (and the entry) for a catalogue that is not valid TOML or has the wrong shape."""
+    from indicators.catalog import CatalogError
+
+    try:
+        catalog = tomllib.loads(Path(catalog_path).read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"{catalog_path}: not valid TOML ({exc})") from None
+    try:
+        return _plan(catalog)
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise CatalogError(f"{catalog_path}: a [[units]] or [[indicators]] entry has the wrong shape "
+                           f"({type(exc).__name__}: {exc})") from None
+
+
+def _plan(catalog: dict[str, Any]) -> Plan:
     units = {u["id"]: u for u in catalog.get("units", [])}
     specs: dict[str, list[IndicatorSpec]] = {}
     for ind in catalog.get("indicators", []):
         connector = ind.get("connector")
-        if not connector or not connector.get("source"):
+        if not connector:
+            continue
+        if not isinstance(connector, dict):
+            raise TypeError(f"indicator {ind.get('id')!r}: connector must be a table, got {connector!r}")
+        if not connector.get("source"):
             continue
         unit = units.get(ind.get("unit"), {})
         specs.setdefault(connector["source"], []).append(IndicatorSpec(

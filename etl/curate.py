@@ -140,8 +140,15 @@ class CurateContext:
 # ----------------------------------------------------------------------------------------------------------------
 
 def load_catalog(catalog_path: Path = CATALOG_PATH) -> dict[str, dict[str, Any]]:
-    with Path(catalog_path).open("rb") as fh:
-        return {ind["id"]: ind for ind in tomllib.load(fh)["indicators"]}
+    """indicator id → its catalogue entry; CurateError naming the file for invalid TOML or a wrong shape."""
+    try:
+        with Path(catalog_path).open("rb") as fh:
+            return {ind["id"]: ind for ind in tomllib.load(fh)["indicators"]}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CurateError(f"curate: {catalog_path}: not valid TOML ({exc})") from None
+    except (KeyError, TypeError) as exc:
+        raise CurateError(f"curate: {catalog_path}: [[indicators]] entries with an 'id' are needed "
+                          f"({type(exc).__name__}: {exc})") from None
 
 
 def split_geo(geo: str) -> tuple[str, str]:

@@ -352,8 +352,15 @@ def refresh(
     warehouse, live_dir = Path(warehouse), Path(live_dir)
     out = out or sys.stdout
     err = stream or sys.stderr
-    registry = source_connectors()
-    plan = make_plan(catalog_path)
+    from etl.sources import SourceError
+    from indicators.catalog import CatalogError
+
+    try:
+        registry = source_connectors()
+        plan = make_plan(catalog_path)
+    except (SourceError, CatalogError) as exc:
+        print(f"refresh: {exc}; nothing was fetched or written", file=err)
+        return RefreshReport(EXIT_USAGE, message=str(exc))
     wanted = list(sources) if sources else sorted(plan.specs)
     unknown = [s for s in wanted if s not in registry]
     if unknown and sources:

@@ -111,3 +111,46 @@ def test_a_new_source_is_one_folder(tmp_path):
 
 def test_live_columns_are_the_curated_columns_plus_lineage():
     assert schema.LIVE_COLUMNS == schema.CURATED_COLUMNS + ["origin", "origin_row"]
+
+
+@pytest.mark.parametrize("text,message", [
+    ('[source\ntitle = "x"\n', "not valid TOML"),
+    ("publishers = 3\n", "'publishers' must be an array of tables"),
+    ('publishers = ["x"]\n', r"'publishers\[1\]' must be a table"),
+    ('[fetch]\noptions = "x"\n', "'fetch.options' must be a table"),
+    ('[fetch]\naccumulates = "yes"\n', "'fetch.accumulates' must be true or false"),
+    ('[curate]\nfiles = [{ path = 7 }]\n', r"'curate.files\[1\].path' must be a string"),
+])
+def test_a_malformed_source_toml_is_a_source_error_naming_file_and_key(tmp_path, text, message):
+    folder = _copy_sources(tmp_path)
+    (folder / "broken").mkdir()
+    (folder / "broken" / "source.toml").write_bytes(text.encode())
+    with pytest.raises(SourceError, match=message) as caught:
+        all_sources(folder)
+    assert "broken/source.toml" in str(caught.value)
+
+
+def test_latin1_source_toml_is_a_source_error(tmp_path):
+    folder = _copy_sources(tmp_path)
+    (folder / "broken").mkdir()
+    (folder / "broken" / "source.toml").write_bytes('[source]\ntitle = "Direktoratet for forvaltning og økonomi"\n'
+                                                    .encode("latin-1"))
+    with pytest.raises(SourceError, match="not valid TOML"):
+        all_sources(folder)
+
+
+@pytest.mark.parametrize("text", ['[[indicators]\nid = "x"', 'indicators = 3', '[[indicators]]\nid = "x"\nconnector = 5',
+                                  b"\xff\xfe[[units]]"])
+def test_refresh_with_a_malformed_catalogue_prints_one_line(tmp_path, text):
+    import io
+
+    from etl.refresh import EXIT_USAGE, refresh
+
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_bytes(text if isinstance(text, bytes) else text.encode())
+    err = io.StringIO()
+    report = refresh(tmp_path / "w.duckdb", catalog_path=catalog, live_dir=tmp_path / "live", stream=err,
+                     out=io.StringIO())
+    assert report.exit_code == EXIT_USAGE
+    lines = err.getvalue().strip().splitlines()
+    assert len(lines) == 1 and str(catalog) in lines[0] and "nothing was fetched" in lines[0], lines
