@@ -75,6 +75,8 @@ def validate_observations(rows: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     problems: list[str] = []
 
     def report(mask: pd.Series, describe) -> None:
+        if not mask.any():
+            return
         for _, row in rows[mask].head(MAX_REPORTED + 1).iterrows():
             problems.append(f"{row['origin']} row {row['origin_row']}: {describe(row)}")
 

@@ -47,10 +47,22 @@ def load_catalog(path: Path | str) -> Catalog:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(f"{path}: not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     return parse_catalog(raw, source=str(path))
 
 
 def parse_catalog(raw: dict, source: str = "catalogue") -> Catalog:
+    """The checked catalogue; CatalogError for every problem, a wrong type anywhere included."""
+    try:
+        return _parse_catalog(raw, source)
+    except CatalogError:
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise CatalogError(f"{source}: a field has the wrong type ({type(exc).__name__}: {exc})") from None
+
+
+def _parse_catalog(raw: dict, source: str) -> Catalog:
     goals = _entries(raw, "goals", GOAL_FIELDS, source)
     units = _entries(raw, "units", UNIT_FIELDS, source)
     life_events = _entries(raw, "life_events", LIFE_EVENT_FIELDS, source, required=False)
