@@ -99,8 +99,8 @@ def label_words(label, lang: str) -> str:
 def markdown_tables(at: AppTest) -> list[list[dict[str, str]]]:
     """Every Markdown table on the page as a list of rows (header → cell text, links kept as Markdown)."""
     tables = []
-    for element in at.markdown:
-        lines = element.value.splitlines()
+    for block in (part for element in at.markdown for part in element.value.split("\n\n")):
+        lines = block.strip().splitlines()
         if len(lines) < 2 or not lines[0].startswith("| ") or not lines[1].startswith("|---"):
             continue
         split = lambda line: [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]  # noqa: E731

@@ -141,16 +141,20 @@ def goal_cards(lang: str) -> list[dict]:
 
 @per_version
 def scores_by_year_table(lang: str) -> str:
-    """The cards' trend lines as one table: a row per year, a column per goal (stored rounded scores)."""
+    """The cards' trend lines as tables: a row per year, a column per goal (stored rounded scores). Two tables of
+    three goals each, so that each fits a phone's width without scrolling sideways."""
     history = data.goal_score_history(None, "NO")
-    goals = data.goals()
+    goals = list(data.goals().itertuples())
     years = sorted(int(y) for y in history["as_of"].unique())
     by = history.set_index(["as_of", "goal_id"])
-    rows = []
-    for year in years:
-        row = {t("col_as_of", lang): str(year)}
-        for goal in goals.itertuples():
-            key = (year, goal.goal_id)
-            row[t("goal_n", lang, n=goal.number)] = scores.score_text(by.loc[key, "score"] if key in by.index else None, lang)
-        rows.append(row)
-    return markdown_table(pd.DataFrame(rows))
+    tables = []
+    for part in (goals[:3], goals[3:]):
+        rows = []
+        for year in years:
+            row = {t("col_as_of", lang): str(year)}
+            for goal in part:
+                key = (year, goal.goal_id)
+                row[t("goal_n", lang, n=goal.number)] = scores.score_text(by.loc[key, "score"] if key in by.index else None, lang)
+            rows.append(row)
+        tables.append(markdown_table(pd.DataFrame(rows)))
+    return "\n\n".join(tables)

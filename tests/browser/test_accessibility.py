@@ -9,11 +9,18 @@ PAGES = [
     ("/?lang=en", "Status of the six goals", "en"),
     ("/goal?goal=G3&lang=nb", "Mål 3", "nb"),
     ("/indicator?indicator=egdi_value&lang=en", "UN E-Government Development Index", "en"),
+    ("/assessment?lang=nb", "Sluttvurdering av strategiperioden 2019–2025", "nb"),
+    ("/assessment?lang=en", "Final assessment of the strategy period 2019–2025", "en"),
+    ("/report?goal=G6&lang=en", "Report: goal 6", "en"),
+    ("/?lang=en&viewport=phone", "Status of the six goals", "en"),
 ]
+PHONE = {"width": 390, "height": 844}
 
 
-def _open(browser, url: str, heading: str):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def _open(browser, url: str, heading: str, viewport: dict | None = None):
+    if "viewport=phone" in url:  # the test's own marker, not an app parameter: the page at a phone's width
+        url, viewport = url.replace("&viewport=phone", ""), PHONE
+    page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900})
     page.goto(url)
     page.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
     # Wait for the script run to finish: while it runs, Streamlit fades stale elements (lower contrast).
@@ -30,6 +37,10 @@ def test_pages_have_no_serious_wcag_violations(browser, server, path, heading, l
 
     page = _open(browser, server + path, heading)
     try:
+        try:  # the page's script sets the language once the page has loaded; give it that moment on a busy machine
+            page.wait_for_function(f"document.documentElement.lang === '{lang}'", timeout=10000)
+        except Exception:  # noqa: BLE001 - the assertion below says what is wrong
+            pass
         assert page.evaluate("document.documentElement.lang") == lang
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         serious = [
