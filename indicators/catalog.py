@@ -58,7 +58,7 @@ def parse_catalog(raw: dict, source: str = "catalogue") -> Catalog:
         return _parse_catalog(raw, source)
     except CatalogError:
         raise
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+    except (TypeError, ValueError, AttributeError, KeyError, OverflowError) as exc:
         raise CatalogError(f"{source}: a field has the wrong type ({type(exc).__name__}: {exc})") from None
 
 
