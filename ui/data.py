@@ -24,6 +24,7 @@ scored or recomputed here or anywhere in ui/ and pages/: statuses, changes, scor
 status changes are read from the score tables the build computed once."""
 from __future__ import annotations
 
+import atexit
 import contextlib
 import contextvars
 import logging
@@ -198,6 +199,10 @@ class _Registry:
     def acquire(self) -> Lease:
         path = warehouse_path()
         with self._lock:
+            if self._current is not None and self._current.source != path:
+                # MONITOR_WAREHOUSE now names another file (tests): the old one is never a fallback for it
+                self._current = None
+                self._retire_idle()
             try:
                 stat = path.stat()
             except FileNotFoundError:
@@ -209,7 +214,7 @@ class _Registry:
             key = _key(stat)
             if self._current is not None and self._current.key == key:
                 return self._lease(self._current)
-            if key in self._versions:
+            if key in self._versions and self._versions[key].source == path:
                 self._current = self._versions[key]
                 self._retire_idle()
                 return self._lease(self._current)
@@ -304,6 +309,7 @@ class _Registry:
 
 
 _registry = _Registry()
+atexit.register(_registry.reset)  # the process's links go with it (a killed process's are removed by the next)
 _block_pin: contextvars.ContextVar[Lease | None] = contextvars.ContextVar("monitor_warehouse_pin", default=None)
 _RUN_PIN = "_monitor_warehouse_pin"
 
@@ -341,13 +347,17 @@ def pinned():
     if outer is not None:
         yield outer
         return
-    lease = _run_lease() or _registry.acquire()
+    lease = _run_lease()
+    own = lease is None
+    if own:
+        lease = _registry.acquire()
     token = _block_pin.set(lease)
     try:
         yield lease
     finally:
         _block_pin.reset(token)
-        lease.release()
+        if own:  # the run's own lease lasts the whole run
+            lease.release()
 
 
 def _current_lease() -> tuple[Lease, bool]:

@@ -15,15 +15,39 @@ from ui import data
 from ui.i18n import DEFAULT_LANG, LANGS, format_datetime, format_number, t
 
 
+_APP_RUN = "_monitor_app_run"
+
+
+def _run_marker():
+    """An object that exists for exactly one script run (ScriptRunContext.reset makes a new one), or None."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return None if ctx is None else (ctx, getattr(ctx, "parallel_coordinator", None))
+
+
+def _mark_app_run() -> None:
+    """app.py is running this run (called from language_switch, which app.py calls before any page runs)."""
+    marker = _run_marker()
+    if marker is not None:
+        ctx, run = marker
+        ctx.__dict__[_APP_RUN] = run
+
+
 def _through_app_only() -> None:
     """Every page runs through app.py's st.navigation (language, sidebar, public-mode page list).
 
     A fresh Streamlit server that sees a folder named pages/ beside app.py assumes the old file-based multipage
-    mode until app.py has called st.navigation once; if the first visitor opens a page URL such as /goal, the page
+    mode until app.py has called st.navigation once; if the first visitors open a page URL such as /goal, the page
     file would run on its own, without app.py (and, in public mode, pages that app.py leaves out would be
-    reachable). Leave that mode and rerun, so app.py runs and resolves the same URL.
+    reachable). A page run that app.py did not start (app.py marks its runs in language_switch) leaves that mode
+    and reruns, so app.py runs and resolves the same URL. The mark is per run, so two first visitors at once both
+    get app.py (a class-wide flag alone let the second one through on its own).
     """
-    if PagesManager.uses_pages_directory:
+    marker = _run_marker()
+    if marker is None:
+        return
+    ctx, run = marker
+    if ctx.__dict__.get(_APP_RUN) is not run:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
@@ -76,9 +100,11 @@ RATE_PER_SECOND = float(os.environ.get("MONITOR_RATE_PER_SECOND", "2"))  # and t
 _BUCKET = "_monitor_rate_bucket"
 
 
-def take_token(bucket: dict | None, now: float, *, burst: float = RATE_BURST,
-               per_second: float = RATE_PER_SECOND) -> tuple[dict, bool]:
+def take_token(bucket: dict | None, now: float, *, burst: float | None = None,
+               per_second: float | None = None) -> tuple[dict, bool]:
     """A token bucket: (the bucket after this run, whether the run may go on). Pure, for the tests."""
+    burst = RATE_BURST if burst is None else burst
+    per_second = RATE_PER_SECOND if per_second is None else per_second
     if bucket is None:
         bucket = {"tokens": burst, "at": now, "refused": 0}
     tokens = min(burst, bucket["tokens"] + max(0.0, now - bucket["at"]) * per_second)
@@ -113,6 +139,7 @@ def current_lang() -> str:
 
 def language_switch() -> str:
     """The visible language switch; the choice lives in the URL (`?lang=en`) so links keep it."""
+    _mark_app_run()
     requested = st.query_params.get("lang")
     lang = current_lang()
     throttle(lang)
