@@ -48,8 +48,13 @@ def _through_app_only() -> None:
         return
     ctx, run = marker
     if ctx.__dict__.get(_APP_RUN) is not run:
+        tries = ctx.__dict__.get("_monitor_app_tries", 0)
+        if tries >= 2:   # the page file is the main script itself (no app.py to go through): show nothing
+            st.stop()
+        ctx.__dict__["_monitor_app_tries"] = tries + 1
         PagesManager.uses_pages_directory = False
         st.rerun()
+    ctx.__dict__["_monitor_app_tries"] = 0
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -64,6 +69,9 @@ MAX_PARAMS = 50              # query parameters looked at by a page; the rest ar
 _MARKDOWN_SPECIAL = re.compile(r"((?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|[\\`*{}\[\]()#+\-.!|<>~$:=&\"'@^%/;,?])")
 
 
+_AUTOLINK = re.compile(r"(?i)(:(?=//)|\bwww(?=\.)|@)")
+
+
 def plain(value: object, limit: int = MAX_ECHO_CHARS) -> str:
     """User text made safe to put into a message (messages are markdown): control and format characters removed,
     whitespace collapsed, at most `limit` characters (then "…"), and every markdown character escaped, so a link,
@@ -75,6 +83,9 @@ def plain(value: object, limit: int = MAX_ECHO_CHARS) -> str:
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
+    # GFM turns bare URLs and e-mail addresses into links after escapes are resolved: an invisible word joiner
+    # after "://", "www" and "@" keeps them text.
+    text = _AUTOLINK.sub(lambda m: m.group(0) + "\u2060", text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
@@ -95,8 +106,8 @@ def show_problems(messages: list[str], lang: str) -> None:
 # A per-session limit on reruns
 # --------------------------------------------------------------------------------------------------------------
 
-RATE_BURST = float(os.environ.get("MONITOR_RATE_BURST", "30"))         # reruns a session may make at once
-RATE_PER_SECOND = float(os.environ.get("MONITOR_RATE_PER_SECOND", "2"))  # and then per second, sustained
+RATE_BURST = float(os.environ.get("MONITOR_RATE_BURST", "20"))         # reruns a session may make at once
+RATE_PER_SECOND = float(os.environ.get("MONITOR_RATE_PER_SECOND", "1"))  # and then per second, sustained
 _BUCKET = "_monitor_rate_bucket"
 
 

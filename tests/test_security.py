@@ -1,0 +1,399 @@
+"""Public-mode security and robustness: what a visitor, a bad file or a hostile query can do.
+
+- DuckDB: file and network reads (read_csv, read_parquet, glob, http), ATTACH, COPY, INSTALL/LOAD, SET, PRAGMA and
+  escaped string literals fail on the app's connection and on the console's own instance, and the console's guard
+  (DuckDB's parser) refuses them first; the console has a memory limit, a row and a byte limit.
+- The SQL console is not reachable in public mode, by page or by URL.
+- URL text is shown as plain text: a crafted link, image or heading in a parameter is escaped in the warning's
+  markdown; many bad values give one message; a huge parameter gives a small one.
+- The explorer indexed to a base year a series lacks renders; a corrupt warehouse gives the friendly message.
+- The console's results and downloads work for every DuckDB type.
+- One session rerunning without pause gets "too many requests" and costs the server little (a websocket flood
+  against the running app, server CPU measured from /proc).
+"""
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import re
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl.build import build_warehouse
+from tests.conftest import ROOT
+from ui import data
+from ui.page import _BUCKET, take_token
+from ui.sql_console import SqlRefused, SqlTooLarge, check_sql, run_with_timeout
+
+APP = str(ROOT / "app.py")
+ATTACKS = [
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "SELECT * FROM read_csv_auto('/etc/passwd')",
+    "SELECT * FROM read_parquet('/tmp/x.parquet')",
+    "SELECT * FROM read_text('/etc/passwd')",
+    "SELECT * FROM glob('/*')",
+    "SELECT * FROM '/etc/passwd'",
+    "SELECT * FROM 'https://example.org/data.csv'",
+    "SELECT * FROM read_csv('http://127.0.0.1:1/x.csv')",
+    "SELECT * FROM read_csv(E'\\x2fetc\\x2fpasswd')",
+    "SELECT * FROM read_csv(e'/etc/pa\\x73swd')",
+    "SELECT * FROM read_csv(U&'/etc/pa\\0073swd')",
+    "SELECT * FROM read_csv('/etc/' || 'passwd')",
+    "ATTACH '/tmp/other.duckdb' AS other",
+    "COPY observations TO '/tmp/out.csv'",
+    "COPY (SELECT 1) TO '/tmp/out.csv'",
+    "INSTALL httpfs",
+    "LOAD httpfs",
+    "SET enable_external_access = true",
+    "SET memory_limit = '100GB'",
+    "RESET lock_configuration",
+    "PRAGMA database_list",
+    "CALL pragma_version()",
+    "EXPORT DATABASE '/tmp/x'",
+    "CREATE TABLE x AS SELECT 1",
+    "SELECT 1; SELECT 2",
+    "SELECT getenv('HOME')",
+    "SELECT current_setting('memory_limit')",
+    "SELECT * FROM duckdb_settings()",
+    "SELECT * FROM query('SELECT 1')",
+    "SELECT * FROM system.main.duckdb_databases()",
+]
+
+
+@pytest.fixture
+def warehouse(tmp_path, monkeypatch, small_catalog, small_snapshot):
+    target = tmp_path / "w.duckdb"
+    build_warehouse(target, catalog_path=small_catalog, curated_dir=small_snapshot,
+                    live_dir=small_snapshot.parent / "live")
+    monkeypatch.setenv("MONITOR_WAREHOUSE", str(target))
+    data._registry.reset()
+    yield target
+    data._registry.reset()
+
+
+@pytest.mark.parametrize("sql", ATTACKS)
+def test_the_console_guard_refuses_and_both_connections_fail(warehouse, sql):
+    with pytest.raises(SqlRefused):
+        check_sql(sql, {"observations", "goals"})
+    with data.pinned():
+        for con in (data.connection(), data.console_connection()):
+            try:
+                with pytest.raises(SqlRefused):
+                    run_with_timeout(con, sql)
+                if sql.startswith(("SELECT getenv", "SELECT current_setting", "SELECT * FROM duckdb_settings",
+                                   "SELECT * FROM query", "SELECT 1; SELECT 2", "SELECT * FROM system",
+                                   "PRAGMA database_list", "CALL pragma_version")):
+                    continue  # harmless reads the guard refuses anyway; the connection itself may answer them
+                with pytest.raises(duckdb.Error):  # defence in depth: the connection refuses on its own
+                    con.execute(sql).fetchall()
+            finally:
+                con.close()
+    assert not Path("/tmp/out.csv").exists() or Path("/tmp/out.csv").stat().st_mtime < time.time() - 60
+
+
+def test_the_console_has_its_own_limits(warehouse):
+    with data.pinned():
+        con = data.console_connection()
+        try:
+            (memory, threads), = con.execute(
+                "SELECT current_setting('memory_limit'), current_setting('threads')").fetchall()
+            assert threads == 1 and ("MiB" in memory or "MB" in memory)
+            with pytest.raises(duckdb.OutOfMemoryException):   # the 3.6 GB query of the report, stopped
+                run_with_timeout(con, "SELECT count(DISTINCT r) FROM (SELECT list(range) AS r FROM "
+                                      "range(60000000) GROUP BY range % 1000)", timeout=30)
+            with pytest.raises(SqlTooLarge):                   # a result too large to send
+                run_with_timeout(con, "SELECT repeat('x', 100000) FROM range(500)")
+            frame, truncated = run_with_timeout(con, "SELECT * FROM range(5000)")
+            assert len(frame) == 1000 and truncated
+        finally:
+            con.close()
+    # the app's own connection has no such limit: the pages are not slowed by the console's settings
+    with data.pinned():
+        app = data.connection()
+        try:
+            (threads,), = app.execute("SELECT current_setting('threads')").fetchall()
+        finally:
+            app.close()
+    assert threads >= 1
+
+
+def _public(monkeypatch, warehouse: Path) -> None:
+    monkeypatch.setenv("MONITOR_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("MONITOR_MODE", "public")
+
+
+def test_no_url_reaches_the_console_in_public_mode(real_warehouse, monkeypatch):
+    _public(monkeypatch, real_warehouse)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["sql_text"] = "SELECT 1"
+    at.run()
+    with pytest.raises(Exception):  # the page is not registered: there is nothing to switch to
+        at.switch_page("pages/sql.py").run()
+    assert not at.exception or all("sql" in e.value.lower() or "page" in e.value.lower() for e in at.exception)
+    assert not at.text_area
+    # run the page file on its own (as a stale pages/ mode would): it stops before showing anything
+    page = AppTest.from_file(str(ROOT / "pages" / "sql.py"), default_timeout=60)
+    page.run()
+    assert not page.text_area and not page.title and not page.exception
+
+
+CRAFTED = {
+    "link": "[Log in here](https://evil.example/login)",
+    "image": "![x](https://evil.example/pixel.png)",
+    "heading": "# Official notice from Digdir",
+    "html": "<img src=https://evil.example/i.png onerror=alert(1)>",
+    "autolink": "https://evil.example/a",
+}
+NO_MARKUP = re.compile(r"(?<!\\)(\]\(|!\[|<img|<a |https?:)")
+
+
+@pytest.mark.parametrize("what", list(CRAFTED))
+@pytest.mark.parametrize("param", ["indicators", "geo", "from", "colour", "lang"])
+def test_crafted_parameters_are_shown_as_text(real_warehouse, monkeypatch, what, param):
+    from ui.page import plain
+
+    _public(monkeypatch, real_warehouse)
+    at = AppTest.from_file(APP, default_timeout=60)
+    if param == "colour":   # an unknown parameter: its name is what the message echoes
+        at.query_params[CRAFTED[what]] = "1"
+    else:
+        at.query_params[param] = CRAFTED[what]
+    at.switch_page("pages/explorer.py").run()
+    assert not at.exception
+    shown = "\n".join(w.value for w in at.warning)
+    assert plain(CRAFTED[what]) in shown, shown          # the escaped text is in the warning's markdown
+    assert not NO_MARKUP.search(shown), shown            # and no link, image, tag or bare URL
+    assert "\n#" not in shown and not shown.startswith("#")
+
+
+@pytest.mark.parametrize("page, param", [("pages/goal.py", "goal"), ("pages/indicator.py", "indicator"),
+                                         ("pages/report.py", "goal"), ("pages/compare.py", "indicator")])
+def test_crafted_choices_on_the_other_pages_are_shown_as_text(real_warehouse, monkeypatch, page, param):
+    from ui.page import plain
+
+    _public(monkeypatch, real_warehouse)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params[param] = CRAFTED["image"] + CRAFTED["link"]
+    at.switch_page(page).run()
+    assert not at.exception
+    shown = "\n".join(w.value for w in at.warning)
+    assert plain(CRAFTED["image"] + CRAFTED["link"]) in shown and not NO_MARKUP.search(shown), shown
+
+
+def test_many_bad_values_give_one_short_message_and_a_huge_parameter_a_small_one(real_warehouse, monkeypatch):
+    _public(monkeypatch, real_warehouse)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["indicators"] = ",".join(f"bad{n}" for n in range(1000))
+    at.query_params["x" * 500_000] = "y"
+    at.run()
+    at.switch_page("pages/explorer.py").run()
+    assert not at.exception
+    assert len(at.warning) == 1, [w.value[:80] for w in at.warning]
+    assert len(at.warning[0].value) < 2_000 and "more" in at.warning[0].value or "til" in at.warning[0].value
+
+
+def test_explorer_index_to_a_year_a_series_lacks_renders(real_warehouse, monkeypatch):
+    _public(monkeypatch, real_warehouse)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in {"indicators": "egdi_value", "geo": "NO", "index": "2013", "lang": "en"}.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/explorer.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "no value in the base year 2013" in "\n".join(w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("content", [b"not a database at all" * 50, b"", b"DUCK" * 4096])
+def test_a_corrupt_warehouse_gives_the_friendly_message(tmp_path, monkeypatch, content):
+    from ui.i18n import t
+
+    bad = tmp_path / "warehouse.duckdb"
+    bad.write_bytes(content)
+    monkeypatch.setenv("MONITOR_WAREHOUSE", str(bad))
+    monkeypatch.setenv("MONITOR_MODE", "public")
+    data._registry.reset()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error and t("corrupt_warehouse", "nb", path="").split("(")[0] in at.error[0].value
+    data._registry.reset()
+
+
+TYPES_SQL = ("SELECT now() AS n, TIMESTAMPTZ '2020-01-01 00:00+05' AS tz, INTERVAL '14 months 3 days' AS iv, "
+             "[1, 2] AS l, {'a': 1, 'b': [1]} AS s, MAP {'k': 1} AS m, 'a\x01b'::BLOB AS b, 'x' || chr(7) || 'y' AS c, "
+             "uuid() AS u, 1.5::DECIMAL(10,2) AS d, 170141183460469231731687303715884105727::HUGEINT AS h, "
+             "TIME '12:00' AS t, '12:00:00+02'::TIMETZ AS ttz, DATE '-infinity' AS di, 'infinity'::TIMESTAMP AS ti, "
+             "'nan'::DOUBLE AS nn, '101'::BIT AS bi, union_value(k := 1) AS un, NULL AS nul, 1 AS dup, 2 AS dup")
+
+
+def test_console_results_and_downloads_work_for_every_duckdb_type(real_warehouse, monkeypatch):
+    from ui.downloads import to_csv, to_parquet, to_xlsx
+
+    monkeypatch.setenv("MONITOR_WAREHOUSE", str(real_warehouse))
+    monkeypatch.delenv("MONITOR_MODE", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/sql.py").run()
+    for sql in ("SELECT now()", TYPES_SQL, "SELECT * FROM observations LIMIT 0"):
+        at.text_area(key="sql_text").set_value(sql)
+        at.button[0].click().run()
+        assert not at.exception, (sql, [e.value for e in at.exception])
+        assert not at.error, (sql, [e.value for e in at.error])
+        assert len([b for b in at.download_button if b.proto.url]) == 3, sql
+    with data.pinned():
+        con = data.console_connection()
+        try:
+            frame, _ = run_with_timeout(con, TYPES_SQL)
+        finally:
+            con.close()
+    assert pd.read_csv(io.BytesIO(to_csv(frame))).shape == frame.shape
+    assert pd.read_excel(io.BytesIO(to_xlsx(frame))).shape == frame.shape
+    back = pd.read_parquet(io.BytesIO(to_parquet(frame)))
+    assert back.shape == frame.shape and str(back["tz"].dtype).startswith("datetime64")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# One client cannot starve everyone
+# --------------------------------------------------------------------------------------------------------------
+
+def test_the_token_bucket():
+    bucket, allowed = take_token(None, 0.0, burst=3, per_second=1)
+    results = [allowed]
+    for _ in range(5):
+        bucket, allowed = take_token(bucket, 0.0, burst=3, per_second=1)
+        results.append(allowed)
+    assert results == [True, True, True, False, False, False]
+    bucket, allowed = take_token(bucket, 2.0, burst=3, per_second=1)   # two seconds later: two more runs
+    assert allowed and take_token(bucket, 2.0, burst=3, per_second=1)[1]
+    assert not take_token(take_token(bucket, 2.0, burst=3, per_second=1)[0], 2.0, burst=3, per_second=1)[1]
+
+
+def test_a_session_rerunning_without_pause_gets_a_friendly_message(real_warehouse, monkeypatch):
+    from ui.i18n import t
+
+    _public(monkeypatch, real_warehouse)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for _ in range(3):
+        at.run()
+        assert not at.exception and at.title
+    at.session_state[_BUCKET] = {"tokens": 0.0, "at": time.monotonic(), "refused": 0}  # a session that used it up
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [t("too_many_requests", "nb")]
+    assert not at.title  # the page itself was not run
+    at.session_state[_BUCKET] = {"tokens": 5, "at": time.monotonic(), "refused": 0}
+    at.run()
+    assert at.title and not any(w.value == t("too_many_requests", "nb") for w in at.warning)
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _flood(url: str, n: int) -> tuple[int, int]:
+    """n rerun requests on one websocket, each sent when the previous run finished (or after 0.3 s)."""
+    import websockets
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from bench.stclient import first_backmsg, http_get
+
+    from ui.i18n import t
+
+    await http_get(url)
+    host = url.split("/")[2]
+    finished = throttled = 0
+    refusal = t("too_many_requests", "nb")
+    async with websockets.connect(f"ws://{host}/_stcore/stream", subprotocols=["streamlit"],
+                                  additional_headers={"Origin": f"http://{host}"}, max_size=None,
+                                  ping_interval=None) as ws:
+        for _ in range(n + 1):
+            await ws.send(first_backmsg(url))
+            deadline = time.monotonic() + 0.3
+            while time.monotonic() < deadline:
+                try:
+                    raw = await asyncio.wait_for(ws.recv(), deadline - time.monotonic())
+                except asyncio.TimeoutError:
+                    break
+                msg = ForwardMsg()
+                msg.ParseFromString(raw)
+                if (msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element"
+                        and msg.delta.new_element.WhichOneof("type") == "alert"
+                        and msg.delta.new_element.alert.body == refusal):
+                    throttled += 1
+                if msg.WhichOneof("type") == "script_finished":
+                    finished += 1
+                    break
+    return finished, throttled
+
+
+def flood_cost(warehouse: Path, *, limited: bool, n: int = 200) -> dict:
+    """Server CPU seconds for n reruns of the explorer on one websocket, the health check's worst latency and
+    another visitor's overview time during the flood."""
+    import urllib.request
+
+    from tests.browser.conftest import _serve
+    from tests.test_swaps import app_view
+
+    if not limited:
+        os.environ["MONITOR_RATE_BURST"] = "1000000"
+    try:
+        process, url = _serve(warehouse, public=True)
+    finally:
+        os.environ.pop("MONITOR_RATE_BURST", None)
+    try:
+        asyncio.run(app_view(f"{url}/overview"))  # warm caches
+        health: list[float] = []
+        other: dict = {}
+
+        async def probe(stop: asyncio.Event) -> None:
+            await asyncio.sleep(1.0)
+            started = time.perf_counter()
+            view = await app_view(f"{url}/overview", timeout=120)
+            other.update(seconds=time.perf_counter() - started, errors=view["errors"])
+            while not stop.is_set():
+                started = time.perf_counter()
+                await asyncio.to_thread(lambda: urllib.request.urlopen(f"{url}/_stcore/health", timeout=60).read())
+                health.append(time.perf_counter() - started)
+                await asyncio.sleep(0.5)
+
+        async def main() -> tuple[int, int]:
+            stop = asyncio.Event()
+            task = asyncio.create_task(probe(stop))
+            counts = await _flood(f"{url}/explorer", n)
+            await asyncio.sleep(0.5)
+            stop.set()
+            await task
+            return counts
+
+        before = _cpu_seconds(process.pid)
+        started = time.perf_counter()
+        finished, throttled = asyncio.run(main())
+        return {"cpu": _cpu_seconds(process.pid) - before, "wall": time.perf_counter() - started,
+                "runs_finished": finished, "runs_refused": throttled, "health_max": max(health or [0.0]), **{f"other_{k}": v
+                                                                                for k, v in other.items()}}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_rerun_flood_costs_the_server_little_and_others_are_served(real_warehouse):
+    after = flood_cost(real_warehouse, limited=True)
+    print(f"\nrerun flood (200 reruns, limited): {after}")
+    assert not after["other_errors"]
+    from ui.page import RATE_BURST, RATE_PER_SECOND
+
+    # the page ran in full at most the burst plus the sustained rate over the flood's duration; the rest stopped
+    full_runs = 201 - after["runs_refused"]
+    assert full_runs <= RATE_BURST + RATE_PER_SECOND * after["wall"] + 5, after
+    assert after["runs_refused"] >= 100, after
+    assert after["health_max"] < 2 and after["other_seconds"] < 8, after
+    if os.environ.get("MONITOR_FLOOD_BEFORE") == "1":  # the figure without the limit, for the record
+        before = flood_cost(real_warehouse, limited=False)
+        print(f"rerun flood (200 reruns, unlimited): {before}")
+        assert before["cpu"] > 2 * after["cpu"]
