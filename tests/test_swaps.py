@@ -65,6 +65,7 @@ def _read_twice() -> tuple[str, float, str, float]:
     with data.pinned():
         first = data.run_query("SELECT build_id FROM build")["build_id"].iloc[0]
         value = float(data.run_query(READ_SQL)["value"].iloc[0])
+        time.sleep(0.02)  # a run that takes a while: a swap often lands inside it
         again = data.query("SELECT build_id FROM build")["build_id"].iloc[0]
         value_again = float(data.query(READ_SQL)["value"].iloc[0])
     return first, value, again, value_again
@@ -103,6 +104,7 @@ while not stop.exists():
         with data.pinned():
             a = data.run_query("SELECT build_id FROM build")["build_id"].iloc[0]
             v = float(data.run_query(sys.argv[2])["value"].iloc[0])
+            time.sleep(0.02)
             b = data.run_query("SELECT build_id FROM build")["build_id"].iloc[0]
             w = float(data.run_query(sys.argv[2])["value"].iloc[0])
     except Exception as exc:
