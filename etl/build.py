@@ -50,6 +50,7 @@ def build_warehouse(target: Path, *, catalog_path: Path = CATALOG_PATH, curated_
     target = Path(target)
     live_dir = Path(live_dir)
     build_id = inputs_hash(catalog_path, curated_dir, live_dir)
+    _remove_abandoned_temps(target)
     previous = _previous(target)
     if previous is not None and previous.build_id == build_id:
         return BuildResult(build_id, target, *previous.counts, time.perf_counter() - clock, rewritten=False)
@@ -181,7 +182,6 @@ def observation_changes(previous: pd.DataFrame | None, current: pd.DataFrame) ->
 
 def _write_atomically(target: Path, tables: dict[str, pd.DataFrame]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned_temps(target)
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:

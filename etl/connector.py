@@ -23,6 +23,7 @@ import requests
 from etl.http import FetchError, fetch as http_fetch
 from etl.lineage import RawArchive, RawResponse
 from etl.schema import LIVE_COLUMNS
+from etl.source_metadata import SourceError, check_metadata
 
 # Eurostat/SSB-style observation status letters → the monitor's flags (docs/data-model.md); others go to the note.
 STATUS_FLAGS = {"b": "break_in_series", "p": "provisional", "u": "uncertain", "e": "approximate"}
@@ -68,8 +69,6 @@ class Connector(ABC):
         toml = folder / "source.toml"
         if not toml.exists():
             return  # an abstract helper class outside a source folder
-        from etl.sources import SourceError, check_metadata
-
         try:
             meta = tomllib.loads(toml.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -157,9 +157,9 @@ FRIENDLY = ("no_warehouse", "too_many_requests")
 
 
 @pytest.fixture(scope="module")
-def public_app(real_warehouse):
+def public_app(app_warehouse):
     mp = pytest.MonkeyPatch()
-    mp.setenv("MONITOR_WAREHOUSE", str(real_warehouse))
+    mp.setenv("MONITOR_WAREHOUSE", str(app_warehouse))
     mp.setenv("MONITOR_MODE", "public")
     yield
     mp.undo()

@@ -39,11 +39,15 @@ KEY = ["indicator_id", "geo", "breakdown", "period", "source_org", "source_datas
 
 
 @pytest.fixture(scope="module")
-def real_warehouse(request) -> Path:
-    """The session's warehouse built from the real data (tests/conftest.py), or a built warehouse named by
-    MONITOR_PUBLISH_TEST_WAREHOUSE (e.g. data/warehouse.duckdb, while the catalogue is mid-change)."""
+def real_warehouse(request, tmp_path_factory) -> Path:
+    """A private copy of the session's warehouse built from the real data (tests/conftest.py), or of a built
+    warehouse named by MONITOR_PUBLISH_TEST_WAREHOUSE. A copy, because DuckDB refuses a second connection to one
+    file with another configuration in one process, and other test modules keep theirs open."""
     given = os.environ.get("MONITOR_PUBLISH_TEST_WAREHOUSE")
-    return Path(given).resolve() if given else request.getfixturevalue("real_warehouse")
+    source = Path(given).resolve() if given else request.getfixturevalue("real_warehouse")
+    copy = tmp_path_factory.mktemp("publish_warehouse") / "warehouse.duckdb"
+    copy.write_bytes(source.read_bytes())
+    return copy
 
 
 @pytest.fixture(scope="module")

@@ -25,14 +25,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
+from etl.source_metadata import SourceError, check_metadata  # noqa: F401 (part of this package's API)
+
 SOURCES_DIR = Path(__file__).resolve().parent
 CLAIM_KEYS = ("source_org", "source_org_prefix", "source_org_contains", "source_url_contains",
               "source_dataset_contains")
 PUBLISHER_KEYS = ("name", "name_en", "licence", "url", "note")
-
-
-class SourceError(ValueError):
-    """A source folder is incomplete or contradicts another one; the message names the folder and the problem."""
 
 
 @dataclass(frozen=True)
@@ -124,41 +122,6 @@ def _read_toml(folder: Path) -> dict[str, Any]:
         raise SourceError(f"{path}: not valid TOML ({exc})") from None
     check_metadata(path, meta)
     return meta
-
-
-# source.toml: the type each top-level key must have (tables and arrays of tables)
-METADATA_TYPES = {"source": dict, "publishers": list, "claims": list, "curate": dict, "fetch": dict}
-
-
-def check_metadata(path: Path, meta: dict[str, Any]) -> None:
-    """SourceError naming the file and the key when a section of a source.toml has the wrong type."""
-    def fail(key: str, expected: str, value: Any) -> None:
-        raise SourceError(f"{path}: '{key}' must be {expected}, got {type(value).__name__} {str(value)[:60]!r}")
-
-    for key, kind in METADATA_TYPES.items():
-        value = meta.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, kind):
-            fail(key, "a table" if kind is dict else "an array of tables", value)
-        if kind is list:
-            for n, entry in enumerate(value, start=1):
-                if not isinstance(entry, dict):
-                    fail(f"{key}[{n}]", "a table", entry)
-    curate = meta.get("curate") or {}
-    for key in ("files", "series_breaks"):
-        if key in curate and not (isinstance(curate[key], list) and all(isinstance(e, dict) for e in curate[key])):
-            fail(f"curate.{key}", "an array of tables", curate[key])
-    for n, entry in enumerate(curate.get("files", []), start=1):
-        if not isinstance(entry.get("path"), str):
-            fail(f"curate.files[{n}].path", "a string", entry.get("path"))
-    fetch = meta.get("fetch") or {}
-    if "options" in fetch and not isinstance(fetch["options"], dict):
-        fail("fetch.options", "a table", fetch["options"])
-    if "base_url" in fetch and not isinstance(fetch["base_url"], str):
-        fail("fetch.base_url", "a string", fetch["base_url"])
-    if "accumulates" in fetch and not isinstance(fetch["accumulates"], bool):
-        fail("fetch.accumulates", "true or false", fetch["accumulates"])
 
 
 def source_folders(folder: Path | None = None) -> list[Path]:

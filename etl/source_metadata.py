@@ -1,0 +1,45 @@
+"""What a `source.toml` may hold, checked before any source code is imported (shared by the source registry in
+`etl.sources` and the connector base class in `etl.connector`, which must not import each other)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+class SourceError(ValueError):
+    """A source folder is incomplete or contradicts another one; the message names the folder and the problem."""
+
+
+# source.toml: the type each top-level key must have (tables and arrays of tables)
+METADATA_TYPES = {"source": dict, "publishers": list, "claims": list, "curate": dict, "fetch": dict}
+
+
+def check_metadata(path: Path, meta: dict[str, Any]) -> None:
+    """SourceError naming the file and the key when a section of a source.toml has the wrong type."""
+    def fail(key: str, expected: str, value: Any) -> None:
+        raise SourceError(f"{path}: '{key}' must be {expected}, got {type(value).__name__} {str(value)[:60]!r}")
+
+    for key, kind in METADATA_TYPES.items():
+        value = meta.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, kind):
+            fail(key, "a table" if kind is dict else "an array of tables", value)
+        if kind is list:
+            for n, entry in enumerate(value, start=1):
+                if not isinstance(entry, dict):
+                    fail(f"{key}[{n}]", "a table", entry)
+    curate = meta.get("curate") or {}
+    for key in ("files", "series_breaks"):
+        if key in curate and not (isinstance(curate[key], list) and all(isinstance(e, dict) for e in curate[key])):
+            fail(f"curate.{key}", "an array of tables", curate[key])
+    for n, entry in enumerate(curate.get("files", []), start=1):
+        if not isinstance(entry.get("path"), str):
+            fail(f"curate.files[{n}].path", "a string", entry.get("path"))
+    fetch = meta.get("fetch") or {}
+    if "options" in fetch and not isinstance(fetch["options"], dict):
+        fail("fetch.options", "a table", fetch["options"])
+    if "base_url" in fetch and not isinstance(fetch["base_url"], str):
+        fail("fetch.base_url", "a string", fetch["base_url"])
+    if "accumulates" in fetch and not isinstance(fetch["accumulates"], bool):
+        fail("fetch.accumulates", "true or false", fetch["accumulates"])
