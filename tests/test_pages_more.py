@@ -35,8 +35,8 @@ PAGES = {
 
 
 @pytest.fixture(scope="session")
-def warehouse(real_warehouse):
-    return real_warehouse
+def warehouse(app_warehouse):
+    return app_warehouse
 
 
 def build_with_status(folder):

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import io
 import os
 import re
@@ -64,6 +65,12 @@ ATTACKS = [
     "SELECT * FROM query('SELECT 1')",
     "SELECT * FROM system.main.duckdb_databases()",
 ]
+
+
+def _run_coroutine(coroutine):
+    """asyncio.run in a thread of its own: the browser tests' Playwright may hold a running loop in this one."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture
@@ -128,8 +135,8 @@ def _public(monkeypatch, warehouse: Path) -> None:
     monkeypatch.setenv("MONITOR_MODE", "public")
 
 
-def test_no_url_reaches_the_console_in_public_mode(real_warehouse, monkeypatch):
-    _public(monkeypatch, real_warehouse)
+def test_no_url_reaches_the_console_in_public_mode(app_warehouse, monkeypatch):
+    _public(monkeypatch, app_warehouse)
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["sql_text"] = "SELECT 1"
     at.run()
@@ -155,10 +162,10 @@ NO_MARKUP = re.compile(r"(?<!\\)(\]\(|!\[|<img|<a |https?:)")
 
 @pytest.mark.parametrize("what", list(CRAFTED))
 @pytest.mark.parametrize("param", ["indicators", "geo", "from", "colour", "lang"])
-def test_crafted_parameters_are_shown_as_text(real_warehouse, monkeypatch, what, param):
+def test_crafted_parameters_are_shown_as_text(app_warehouse, monkeypatch, what, param):
     from ui.page import plain
 
-    _public(monkeypatch, real_warehouse)
+    _public(monkeypatch, app_warehouse)
     at = AppTest.from_file(APP, default_timeout=60)
     if param == "colour":   # an unknown parameter: its name is what the message echoes
         at.query_params[CRAFTED[what]] = "1"
@@ -174,10 +181,10 @@ def test_crafted_parameters_are_shown_as_text(real_warehouse, monkeypatch, what,
 
 @pytest.mark.parametrize("page, param", [("pages/goal.py", "goal"), ("pages/indicator.py", "indicator"),
                                          ("pages/report.py", "goal"), ("pages/compare.py", "indicator")])
-def test_crafted_choices_on_the_other_pages_are_shown_as_text(real_warehouse, monkeypatch, page, param):
+def test_crafted_choices_on_the_other_pages_are_shown_as_text(app_warehouse, monkeypatch, page, param):
     from ui.page import plain
 
-    _public(monkeypatch, real_warehouse)
+    _public(monkeypatch, app_warehouse)
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params[param] = CRAFTED["image"] + CRAFTED["link"]
     at.switch_page(page).run()
@@ -186,8 +193,8 @@ def test_crafted_choices_on_the_other_pages_are_shown_as_text(real_warehouse, mo
     assert plain(CRAFTED["image"] + CRAFTED["link"]) in shown and not NO_MARKUP.search(shown), shown
 
 
-def test_many_bad_values_give_one_short_message_and_a_huge_parameter_a_small_one(real_warehouse, monkeypatch):
-    _public(monkeypatch, real_warehouse)
+def test_many_bad_values_give_one_short_message_and_a_huge_parameter_a_small_one(app_warehouse, monkeypatch):
+    _public(monkeypatch, app_warehouse)
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["indicators"] = ",".join(f"bad{n}" for n in range(1000))
     at.query_params["x" * 500_000] = "y"
@@ -198,8 +205,8 @@ def test_many_bad_values_give_one_short_message_and_a_huge_parameter_a_small_one
     assert len(at.warning[0].value) < 2_000 and "more" in at.warning[0].value or "til" in at.warning[0].value
 
 
-def test_explorer_index_to_a_year_a_series_lacks_renders(real_warehouse, monkeypatch):
-    _public(monkeypatch, real_warehouse)
+def test_explorer_index_to_a_year_a_series_lacks_renders(app_warehouse, monkeypatch):
+    _public(monkeypatch, app_warehouse)
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in {"indicators": "egdi_value", "geo": "NO", "index": "2013", "lang": "en"}.items():
         at.query_params[key] = value
@@ -231,10 +238,10 @@ TYPES_SQL = ("SELECT now() AS n, TIMESTAMPTZ '2020-01-01 00:00+05' AS tz, INTERV
              "'nan'::DOUBLE AS nn, '101'::BIT AS bi, union_value(k := 1) AS un, NULL AS nul, 1 AS dup, 2 AS dup")
 
 
-def test_console_results_and_downloads_work_for_every_duckdb_type(real_warehouse, monkeypatch):
+def test_console_results_and_downloads_work_for_every_duckdb_type(app_warehouse, monkeypatch):
     from ui.downloads import to_csv, to_parquet, to_xlsx
 
-    monkeypatch.setenv("MONITOR_WAREHOUSE", str(real_warehouse))
+    monkeypatch.setenv("MONITOR_WAREHOUSE", str(app_warehouse))
     monkeypatch.delenv("MONITOR_MODE", raising=False)
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
@@ -273,10 +280,10 @@ def test_the_token_bucket():
     assert not take_token(take_token(bucket, 2.0, burst=3, per_second=1)[0], 2.0, burst=3, per_second=1)[1]
 
 
-def test_a_session_rerunning_without_pause_gets_a_friendly_message(real_warehouse, monkeypatch):
+def test_a_session_rerunning_without_pause_gets_a_friendly_message(app_warehouse, monkeypatch):
     from ui.i18n import t
 
-    _public(monkeypatch, real_warehouse)
+    _public(monkeypatch, app_warehouse)
     at = AppTest.from_file(APP, default_timeout=60)
     for _ in range(3):
         at.run()
@@ -347,7 +354,7 @@ def flood_cost(warehouse: Path, *, limited: bool, n: int = 200) -> dict:
     finally:
         os.environ.pop("MONITOR_RATE_BURST", None)
     try:
-        asyncio.run(app_view(f"{url}/overview"))  # warm caches
+        _run_coroutine(app_view(f"{url}/overview"))  # warm caches
         health: list[float] = []
         other: dict = {}
 
@@ -373,7 +380,7 @@ def flood_cost(warehouse: Path, *, limited: bool, n: int = 200) -> dict:
 
         before = _cpu_seconds(process.pid)
         started = time.perf_counter()
-        finished, throttled = asyncio.run(main())
+        finished, throttled = _run_coroutine(main())
         return {"cpu": _cpu_seconds(process.pid) - before, "wall": time.perf_counter() - started,
                 "runs_finished": finished, "runs_refused": throttled, "health_max": max(health or [0.0]), **{f"other_{k}": v
                                                                                 for k, v in other.items()}}
@@ -382,8 +389,8 @@ def flood_cost(warehouse: Path, *, limited: bool, n: int = 200) -> dict:
         process.wait(timeout=10)
 
 
-def test_a_rerun_flood_costs_the_server_little_and_others_are_served(real_warehouse):
-    after = flood_cost(real_warehouse, limited=True)
+def test_a_rerun_flood_costs_the_server_little_and_others_are_served(app_warehouse):
+    after = flood_cost(app_warehouse, limited=True)
     print(f"\nrerun flood (200 reruns, limited): {after}")
     assert not after["other_errors"]
     # most reruns stopped at the limit; without it the same flood cost about 58 s of server CPU here (see report)
@@ -391,6 +398,6 @@ def test_a_rerun_flood_costs_the_server_little_and_others_are_served(real_wareho
     assert after["cpu"] < 50, after
     assert after["health_max"] < 2 and after["other_seconds"] < 8, after
     if os.environ.get("MONITOR_FLOOD_BEFORE") == "1":  # the figure without the limit, for the record
-        before = flood_cost(real_warehouse, limited=False)
+        before = flood_cost(app_warehouse, limited=False)
         print(f"rerun flood (200 reruns, unlimited): {before}")
         assert before["cpu"] > 2 * after["cpu"]
