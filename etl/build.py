@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from etl import schema
+from etl.processes import process_alive
 from etl.observations import DataError, mark_preferred, read_observation_files, validate_observations
 from etl.paths import CATALOG_PATH, CURATED_DIR, LIVE_DIR, ROOT, SOURCES_DIR
 from etl.sources import publishers
@@ -234,18 +235,8 @@ def _remove_abandoned_temps(target: Path) -> None:
     """Temp files of builds that were killed (their process is gone) are removed; a running build's are kept."""
     for path in target.parent.glob(f"{target.name}.*.tmp*"):
         pid = path.name[len(target.name) + 1:].split(".", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def cli_build(target: Path, *, catalog_path: Path, curated_dir: Path, live_dir: Path) -> int:

@@ -33,6 +33,7 @@ import duckdb
 import pandas as pd
 
 from etl import schema
+from etl.processes import process_alive
 from etl.paths import DATA_DIR, WAREHOUSE_PATH
 from etl.publish import dcat
 from etl.publish.exports import (CATALOGUE_TABLES, EXTRA_COLUMNS, LICENCES, OBSERVATION_COLUMNS, catalogue_json,
@@ -469,20 +470,10 @@ def _swap(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _remove_abandoned(target: Path) -> None:
     for path in target.parent.glob(f".{target.name}.*.tmp"):
         pid = path.name[len(target.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             shutil.rmtree(path, ignore_errors=True)
 
 
