@@ -7,7 +7,9 @@ rows, each naming its source URL); `indicators/catalog.toml` (only catalogue ind
 catalogue's unit id).
 
 Rules (docs/data-model.md):
-- real published figures only: nothing is computed, summed, interpolated or ranked here;
+- real published figures only: nothing is computed, summed or interpolated here; the one derivation is a rank from
+  the scores of every country in one published table where the publisher gives the scores and ranks them only in
+  its report (flag `derived`, the note says how: etl/sources/egov_benchmark/curate.py);
 - rows of published-figures.csv go to the source that claims them (`[[claims]]` in each source.toml, lowest
   precedence first: `etl.sources.assign`); a source's own rows (its `curate.py`, its `extra.csv`) must be claimed by
   that same source;
@@ -18,6 +20,9 @@ Rules (docs/data-model.md):
   UNCERTAIN / UNVERIFIED → uncertain, approx. → approximate, lower bound → lower_bound, not comparable →
   break_in_series, provisional → provisional); series breaks the publishers state are declared by the sources
   (`[[curate.series_breaks]]`) and flag every row of the indicator and period, whoever reported it;
+- one dating convention: a row's period is the period the figure measures; figures cited by their report's year
+  are re-dated by the rules the sources declare (`[[curate.report_year_periods]]`: the report of year Y measures
+  Y-2 and Y-1), keeping the report year as `published`;
 - the output is deterministic: one file per source, rows sorted by key, fixed column order, UTF-8, LF line ends.
 
 `python -m etl curate --check` writes nothing and exits 1 naming the files that differ from what the code produces.
@@ -240,6 +245,21 @@ def apply_series_breaks(rows: list[dict[str, str]], breaks: list[dict[str, Any]]
                 row["note"] = f"{row['note']}; {brk['note']}" if row["note"] else brk["note"]
 
 
+def apply_report_year_periods(rows: list[dict[str, str]], rules: list[dict[str, Any]]) -> None:
+    """Re-date rows cited by report year Y to the data years the report measures (Y-2)-(Y-1); Y becomes
+    `published` where the row has none."""
+    for row in rows:
+        for rule in rules:
+            if (row["indicator_id"].startswith(rule["indicator_prefix"])
+                    and all(t in row["indicator_id"] for t in rule.get("containing", []))
+                    and re.fullmatch(r"\d{4}", row["period"])):
+                year = int(row["period"])
+                row["period"] = f"{year - 2}-{year - 1}"
+                row["published"] = row["published"] or str(year)
+                text = f"dated by the data years {year - 2}-{year - 1} of the {year} report ({rule['note']})"
+                row["note"] = f"{row['note']}; {text}" if row["note"] else text
+
+
 def curate_all(shared: Path | None = None, catalog_path: Path = CATALOG_PATH,
                sources_dir: Path | None = None) -> dict[str, list[dict[str, str]]]:
     """source name → its sorted curated rows. Raises CurateError listing every problem."""
@@ -267,6 +287,8 @@ def curate_all(shared: Path | None = None, catalog_path: Path = CATALOG_PATH,
     except (ReadError, SourceError, ValueError, KeyError) as exc:
         raise CurateError(f"curate: {type(exc).__name__}: {exc}") from None
 
+    apply_report_year_periods(rows, [r for _, s in sorted(sources.items())
+                                     for r in s.curate_options.get("report_year_periods", [])])
     apply_series_breaks(rows, [b for _, s in sorted(sources.items()) for b in s.series_breaks])
 
     counts: dict[tuple, int] = {}

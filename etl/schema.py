@@ -34,6 +34,10 @@ FLAGS: dict[str, tuple[str, str]] = {
     "uncertain": ("uncertain or unverified figure", "usikkert eller ikke verifisert tall"),
     "lower_bound": ("a lower bound ('over …'), not an exact value", "en nedre grense («over …»), ikke en eksakt verdi"),
     "approximate": ("an approximate value", "en omtrentlig verdi"),
+    "derived": ("computed by the monitor from the publisher's own figures (a rank from every country's score in one "
+                "table); the note says how",
+                "beregnet av monitoren fra utgiverens egne tall (en plassering ut fra alle lands poeng i én tabell); "
+                "merknaden sier hvordan"),
 }
 
 # Origin kinds: where an observation row entered the monitor.

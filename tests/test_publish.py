@@ -153,7 +153,7 @@ def test_jsonstat_is_jsonstat_2_with_an_index_for_every_dimension(published):
     notes = raw["dimension"]["source"]["category"]["note"]
     assert all(note[0].startswith("http") and "UN terms of use" in note[1] for note in notes.values())
     assert set(raw["extension"]["flags"]) == {"secondary", "inferred_year", "break_in_series", "provisional",
-                                              "uncertain", "lower_bound", "approximate"}
+                                              "uncertain", "lower_bound", "approximate", "derived"}
 
 
 @pytest.mark.parametrize("table", [*schema.SCORE_TABLES, "sources"])

@@ -1,8 +1,10 @@
 """eGovernment Benchmark: the EC results workbooks (pinned in source.toml) → curated rows.
 
 Biennial-average scores (key dimensions and sub-indicators) and the overall score of the benchmark's life events
-that match the strategy's, for NO, SE, DK, FI, EU27 and EU27+. The 2024 workbook repeats the back-series of the
-2023 workbook; only its new data are taken from it (`biennial_periods`, `life_event_years` per file).
+that match the strategy's, for NO, SE, DK, FI, EU27 and EU27+; Norway's rank on the scores the catalogue has a rank
+indicator for, from the scores of every country in the same column (the workbooks give scores only; the reports
+rank them), flagged `derived`. The 2024 workbook repeats the back-series of the 2023 workbook; only its new data are
+taken from it (`biennial_periods`, `life_event_years` per file).
 """
 from __future__ import annotations
 
@@ -26,6 +28,15 @@ SCORES = {
     "3.4 Digital post": "egovbench_digital_post",
     "4. Cross-border services": "egovbench_cross_border_services",
 }
+# Norway's rank on these scores (the benchmark's own labels, lower case): competition ranking, 1 + the number of
+# benchmarked countries with a higher score in the same column; the EU averages are not countries.
+RANKS = {
+    "0. overall score": "egovbench_rank",
+    "1. user centricity": "egovbench_digital_availability_rank",  # Digdir's «digital tilgjengelighet»
+    "2. transparency": "egovbench_transparency_rank",
+    "3. key enablers": "egovbench_key_enablers_rank",
+}
+AGGREGATES = {"AVERAGE_EU27", "EU27+"}
 GEOS = {"NO": "NO", "SE": "SE", "DK": "DK", "FI": "FI", "AVERAGE_EU27": "EU27", "EU27+": "EU27+"}
 # The benchmark's own life events that correspond to the strategy's life events (see the catalogue); their score is
 # the overall score of the life event in one data-collection year ('0. OVERALL SCORE' row, '<life event> (<year>)').
@@ -41,7 +52,8 @@ ORG = "European Commission (Capgemini et al.)"
 
 
 def scores_sheet(path: Path, sheet: str, label: str) -> Iterator[tuple[str, str, dict[str, float]]]:
-    """Yield (geo, scoring label, {column title: value}) for the benchmarked peers in a '1. Scores' sheet."""
+    """Yield (country code as in the sheet, scoring label, {column title: value}) for every row of a '1. Scores'
+    sheet: the benchmarked countries and the EU averages."""
     header: list[str] | None = None
     country_col = 0
     for values in sheet_rows(path, sheet, label=label):
@@ -49,10 +61,39 @@ def scores_sheet(path: Path, sheet: str, label: str) -> Iterator[tuple[str, str,
             country_col = values.index("Country")
             header = [" ".join(str(title or "").split()) for title in values]
             continue
-        if header is None or len(values) <= country_col + 1 or values[country_col] not in GEOS:
+        if header is None or len(values) <= country_col + 1 or not isinstance(values[country_col], str):
             continue
         cells = {title: value for title, value in zip(header, values) if title and isinstance(value, (int, float))}
-        yield GEOS[values[country_col]], str(values[country_col + 1] or "").strip(), cells
+        yield values[country_col].strip(), str(values[country_col + 1] or "").strip(), cells
+
+
+def biennial_period(title: str) -> str | None:
+    """'Biennial average 2019 + 2020' (either order, any case) → '2019-2020'."""
+    found = re.fullmatch(r"biennial average (\d{4}) \+ (\d{4})", title.lower())
+    return "-".join(sorted(found.groups())) if found else None
+
+
+def rank_rows(columns: dict[tuple[str, str], dict[str, float]], ctx: CurateContext,
+              spec: dict) -> list[dict[str, str]]:
+    """Norway's rank per (scoring label, biennial column), from the scores of every country in that column."""
+    rows = []
+    periods = set(spec["biennial_periods"]) if "biennial_periods" in spec else None
+    filename = Path(spec["path"]).name
+    for (label, title), scores in columns.items():
+        indicator, period = RANKS.get(label.lower()), biennial_period(title)
+        if indicator not in ctx.catalog or period is None or "NO" not in scores:
+            continue
+        if periods is not None and period not in periods:
+            continue
+        rank = 1 + sum(1 for value in scores.values() if value > scores["NO"])
+        note = (f"derived: Norway's rank among the {len(scores)} countries scored in column '{title}', row "
+                f"'{label}' of sheet '{spec['sheet']}' of {filename} (official EC results file): 1 + the number of "
+                "countries with a higher score; the workbook gives the scores, the report ranks them")
+        rows.append(ctx.row(indicator_id=indicator, geo="NO", period=period, value=str(rank), source_org=ORG,
+                            source_dataset=f"eGovernment Benchmark {int(period[-4:]) + 1} "
+                                           f"(biennial average {period.replace('-', '+')})",
+                            source_url=spec["source_url"], flags="derived", note=note))
+    return rows
 
 
 def curate(ctx: CurateContext) -> list[dict[str, str]]:
@@ -68,14 +109,20 @@ def curate(ctx: CurateContext) -> list[dict[str, str]]:
         periods = set(spec["biennial_periods"]) if "biennial_periods" in spec else None
         years = range(*spec["life_event_years"])
         source = f"read from sheet '{sheet}' of {filename} (official EC results file)"
-        for geo, label, cells in scores_sheet(ctx.path(spec["path"]), sheet, spec["path"]):
-            indicator = scores.get(label.lower())
+        columns: dict[tuple[str, str], dict[str, float]] = {}
+        for code, label, cells in scores_sheet(ctx.path(spec["path"]), sheet, spec["path"]):
+            if code not in AGGREGATES:
+                for title, value in cells.items():
+                    columns.setdefault((label, title), {})[code] = value
+            if code not in GEOS:
+                continue
+            geo, indicator = GEOS[code], scores.get(label.lower())
             for title, value in cells.items():
-                biennial = re.fullmatch(r"biennial average (\d{4}) \+ (\d{4})", title.lower())
+                biennial = biennial_period(title)
                 single = re.fullmatch(r"(.+?) \((\d{4})\)", title)
                 if indicator and biennial:
-                    first, second = sorted(biennial.groups())
-                    if periods is None or f"{first}-{second}" in periods:
+                    first, second = biennial.split("-")
+                    if periods is None or biennial in periods:
                         rows.append(row(indicator, geo, f"{first}-{second}", value,
                                         f"eGovernment Benchmark {int(second) + 1} (biennial average {first}+{second})",
                                         url, source))
@@ -90,6 +137,7 @@ def curate(ctx: CurateContext) -> list[dict[str, str]]:
                         rows.append(row(life_event, geo, year, value,
                                         f"eGovernment Benchmark, life event '{event}' ({year} data collection)", url,
                                         note))
+        rows += rank_rows(columns, ctx, spec)
     # the 2020 method update: flag the first life-event year under the new method (biennial rows: series_breaks)
     method_break = ctx.source.curate_options["life_event_break_note"]
     first_new: dict[str, str] = {}

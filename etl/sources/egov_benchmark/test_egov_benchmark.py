@@ -49,3 +49,74 @@ def test_life_event_break_is_flagged_once_per_life_event():
         new_method = sorted({r["period"] for r in life if r["indicator_id"] == indicator and int(r["period"]) >= 2020})
         flagged = {r["period"] for r in life if r["indicator_id"] == indicator and "break_in_series" in r["flags"]}
         assert flagged == set(new_method[:1])
+
+
+def _curated() -> list[dict[str, str]]:
+    import csv
+
+    from etl.paths import CURATED_DIR
+
+    rows = []
+    for path in sorted(CURATED_DIR.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows += list(csv.DictReader(handle))
+    return rows
+
+
+def _ranks(indicator: str) -> dict[tuple[str, str], str]:
+    """{(period, source_org): value} of Norway's rank rows in the curated files."""
+    return {(r["period"], r["source_org"]): r["value"] for r in _curated()
+            if r["indicator_id"] == indicator and r["geo"] == "NO"}
+
+
+def test_overall_rank_from_the_ec_workbook_beside_digdirs_citation():
+    """The EC's results workbook puts Norway 9th on the overall score in the 2019 and 2020 reports (data 2017-2018,
+    2018-2019); Digdir's annual report 2021 says 7th and 8th. Both are kept, each with its provenance."""
+    ranks = _ranks("egovbench_rank")
+    assert ranks[("2017-2018", "European Commission (Capgemini et al.)")] == "9"
+    assert ranks[("2018-2019", "European Commission (Capgemini et al.)")] == "9"
+    assert ranks[("2017-2018", "Digdir (årsrapport 2021), EU eGovernment Benchmark")] == "7"
+    assert ranks[("2018-2019", "Digdir (årsrapport 2021), EU eGovernment Benchmark")] == "8"
+    assert ranks[("2022-2023", "European Commission (Capgemini et al.)")] == "11"
+
+
+def test_derived_ranks_say_how_and_agree_with_digdir_where_the_method_is_the_same():
+    """Every derived row is flagged and names the sheet, column and country count; from the 2020 method update on,
+    Digdir's overall and key-enabler ranks are the ranks of the workbook's scores."""
+    derived = [r for r in _curated() if "derived" in r["flags"].split(";")]
+    assert {r["indicator_id"] for r in derived} == {"egovbench_rank", "egovbench_transparency_rank",
+                                                    "egovbench_key_enablers_rank",
+                                                    "egovbench_digital_availability_rank"}
+    assert all("countries scored in column" in r["note"] and "sheet '1. Scores" in r["note"] for r in derived)
+    ec = "European Commission (Capgemini et al.)"
+    for indicator in ("egovbench_rank", "egovbench_key_enablers_rank"):
+        ranks = _ranks(indicator)
+        cited = {p: v for (p, org), v in ranks.items() if org != ec and p >= "2019-2020"}
+        assert cited and all(ranks[(p, ec)] == v for p, v in cited.items()), (indicator, cited)
+
+
+def test_digdirs_digital_availability_rank_is_the_user_centricity_rank():
+    """Why the catalogue calls egovbench_digital_availability_rank the same measurement as user centricity: each of
+    Digdir's four published values is Norway's user-centricity rank in the workbook for the same report."""
+    ranks = _ranks("egovbench_digital_availability_rank")
+    cited = {p: v for (p, org), v in ranks.items() if org.startswith("Digdir")}
+    assert len(cited) == 4
+    assert all(ranks[(p, "European Commission (Capgemini et al.)")] == v for p, v in cited.items())
+
+
+def test_rank_rule_counts_only_countries_with_a_higher_score(tmp_path):
+    """Competition ranking on a synthetic sheet (the benchmark's layout): ties share a place, EU averages are not
+    countries, and Norway's place is 1 + the countries scoring higher."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "1. Scores 2022"
+    ws.append(["Country", "Indicator", "Biennial average 2021 + 2022"])
+    for code, value in [("MT", 90), ("EE", 85), ("IS", 85), ("NO", 80), ("DK", 80), ("FI", 70),
+                        ("AVERAGE_EU27", 95), ("EU27+", 99)]:
+        ws.append([code, "0. OVERALL SCORE", value])
+    wb.save(tmp_path / "ranks.xlsx")
+    rows = get("egov_benchmark").curate(fake_context("ranks.xlsx", "1. Scores 2022", tmp_path))
+    rank = [r for r in rows if r["indicator_id"] == "egovbench_rank"]
+    assert [(r["period"], r["value"], r["flags"]) for r in rank] == [("2021-2022", "4", "derived")]
+    assert "among the 6 countries" in rank[0]["note"]
