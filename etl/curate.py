@@ -20,6 +20,10 @@ Rules (docs/data-model.md):
   UNCERTAIN / UNVERIFIED → uncertain, approx. → approximate, lower bound → lower_bound, not comparable →
   break_in_series, provisional → provisional); series breaks the publishers state are declared by the sources
   (`[[curate.series_breaks]]`) and flag every row of the indicator and period, whoever reported it;
+- a row names where its figure was read: a figure read from a copy of the publisher's file gets the copy's
+  address (`[[curate.read_from]]`, the publisher's address kept in the note, flagged as the rule says), and a
+  figure whose document cannot be located is left out (`[[curate.exclude]]`, with the reason): a figure nobody can
+  look up cannot be defended;
 - one dating convention: a row's period is the period the figure measures; figures cited by their report's year
   are re-dated by the rules the sources declare (`[[curate.report_year_periods]]`: the report of year Y measures
   Y-2 and Y-1), keeping the report year as `published`;
@@ -40,6 +44,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from etl import schema
 from etl.paths import CATALOG_PATH, CURATED_DIR, ROOT
@@ -245,6 +250,42 @@ def apply_series_breaks(rows: list[dict[str, str]], breaks: list[dict[str, Any]]
                 row["note"] = f"{row['note']}; {brk['note']}" if row["note"] else brk["note"]
 
 
+def _matches(row: dict[str, str], rule: dict[str, Any]) -> bool:
+    return (rule.get("note_contains", "") in row["note"]
+            and rule.get("source_org_contains", "") in row["source_org"])
+
+
+def apply_read_from(rows: list[dict[str, str]], rules: list[dict[str, Any]]) -> None:
+    """Give rows read from a copy the copy's address; the publisher's address moves into the note."""
+    for row in rows:
+        for rule in rules:
+            if _matches(row, rule) and row["source_url"] != rule["source_url"]:
+                text = f"read from {rule['source_url']} ({rule['reason']}); published at {row['source_url']}"
+                row["note"] = f"{row['note']}; {text}" if row["note"] else text
+                row["source_url"] = rule["source_url"]
+                row["flags"] = join_flags(set(filter(None, row["flags"].split(";"))) | set(rule.get("flags", [])))
+
+
+def excluded(row: dict[str, str], rules: list[dict[str, Any]]) -> bool:
+    return any(_matches(row, rule) for rule in rules)
+
+
+def provenance_problems(rows: list[dict[str, str]], official_hosts: set[str]) -> list[str]:
+    """Rows that do not say where their figure was read: a secondary figure linking a publisher's own page, or a
+    figure whose note says it came from a third party but is not flagged secondary."""
+    problems = []
+    for row in rows:
+        flags = set(row["flags"].split(";"))
+        if "secondary" in flags and urlsplit(row["source_url"]).hostname in official_hosts:
+            problems.append(f"{key(row)[:4]}: a secondary figure links the publisher's own page "
+                            f"{row['source_url']}: name where it was read ([[curate.read_from]]) or leave it out "
+                            "([[curate.exclude]])")
+        if re.search(r"third[- ]party", row["note"], re.IGNORECASE) and "secondary" not in flags:
+            problems.append(f"{key(row)[:4]}: the note says the figure came from a third party, but it is not "
+                            "flagged secondary")
+    return problems
+
+
 def apply_report_year_periods(rows: list[dict[str, str]], rules: list[dict[str, Any]]) -> None:
     """Re-date rows cited by report year Y to the data years the report measures (Y-2)-(Y-1); Y becomes
     `published` where the row has none."""
@@ -268,19 +309,26 @@ def curate_all(shared: Path | None = None, catalog_path: Path = CATALOG_PATH,
     sources = all_sources(sources_dir)
     ordered = claims(sources_dir)
     problems: list[str] = []
+    read_from = [r for _, s in sorted(sources.items()) for r in s.curate_options.get("read_from", [])]
+    exclusions = [r for _, s in sorted(sources.items()) for r in s.curate_options.get("exclude", [])]
+
+    def located(produced: list[dict[str, str]]) -> list[dict[str, str]]:
+        apply_read_from(produced, read_from)
+        return [row for row in produced if not excluded(row, exclusions)]
+
     try:
-        rows = from_published_figures(shared, catalog)
+        rows = located(from_published_figures(shared, catalog))
         for name, source in sorted(sources.items()):
             if source.curate is None:
                 continue
-            produced = source.curate(CurateContext(source, shared, catalog))
+            produced = located(source.curate(CurateContext(source, shared, catalog)))
             for row in produced:
                 row[_PRODUCER] = name
             rows = merge(rows, produced, problems, f"etl/sources/{name}/curate.py")
         for name, source in sorted(sources.items()):
             if source.extra_path is None:
                 continue
-            extra = from_extra(source, catalog)
+            extra = located(from_extra(source, catalog))
             for row in extra:
                 row[_PRODUCER] = name
             rows = merge(rows, extra, problems, f"etl/sources/{name}/extra.csv")
@@ -291,6 +339,8 @@ def curate_all(shared: Path | None = None, catalog_path: Path = CATALOG_PATH,
                                      for r in s.curate_options.get("report_year_periods", [])])
     apply_series_breaks(rows, [b for _, s in sorted(sources.items()) for b in s.series_breaks])
 
+    problems += provenance_problems(rows, {h for s in sources.values()
+                                           for h in s.metadata.get("source", {}).get("official_hosts", [])})
     counts: dict[tuple, int] = {}
     groups: dict[str, list[dict[str, str]]] = {}
     for row in rows:

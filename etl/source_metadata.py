@@ -30,12 +30,15 @@ def check_metadata(path: Path, meta: dict[str, Any]) -> None:
                 if not isinstance(entry, dict):
                     fail(f"{key}[{n}]", "a table", entry)
     curate = meta.get("curate") or {}
-    for key in ("files", "series_breaks"):
+    for key in ("files", "series_breaks", "report_year_periods", "read_from", "exclude"):
         if key in curate and not (isinstance(curate[key], list) and all(isinstance(e, dict) for e in curate[key])):
             fail(f"curate.{key}", "an array of tables", curate[key])
     for n, entry in enumerate(curate.get("files", []), start=1):
         if not isinstance(entry.get("path"), str):
             fail(f"curate.files[{n}].path", "a string", entry.get("path"))
+    hosts = (meta.get("source") or {}).get("official_hosts", [])
+    if not (isinstance(hosts, list) and all(isinstance(h, str) for h in hosts)):
+        fail("source.official_hosts", "an array of host names", hosts)
     fetch = meta.get("fetch") or {}
     if "options" in fetch and not isinstance(fetch["options"], dict):
         fail("fetch.options", "a table", fetch["options"])

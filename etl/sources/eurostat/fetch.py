@@ -26,6 +26,17 @@ def _alternatives(value: Any) -> list[str]:
     return [str(v).upper() for v in value] if isinstance(value, list) else [str(value).upper()]
 
 
+def _flag_code_changes(part: pd.DataFrame, dim: str, flags: pd.Series) -> pd.Series:
+    """break_in_series on each geo's first period measured with another code than the period before (Eurostat
+    replaced the code: a new question), whether or not Eurostat's own status says 'b'."""
+    ordered = part.sort_values(["geo", "time"])
+    before = ordered.groupby("geo")[dim].shift()
+    changed = (before.notna() & ordered[dim].ne(before)).reindex(part.index)
+    with_break = flags.where(flags.str.contains("break_in_series") | (flags == ""), flags + ";")
+    with_break = with_break.where(with_break.str.contains("break_in_series"), with_break + "break_in_series")
+    return flags.where(~changed.to_numpy(), with_break)
+
+
 class EurostatConnector(Connector):
 
     def datasets(self) -> dict[str, list[IndicatorSpec]]:
@@ -115,6 +126,7 @@ class EurostatConnector(Connector):
             if choice_dim:
                 code_note = f"{choice_dim}=" + part[choice_dim].astype(str)
                 note = (code_note + np.where(note != "", "; " + note, "")).astype("string")
+                flags = _flag_code_changes(part, choice_dim, flags)
             out.append(pd.DataFrame({
                 "indicator_id": spec.indicator_id,
                 "geo": part["geo"].astype(str).replace(self.options.get("geo_names", {})).to_numpy(),

@@ -59,6 +59,20 @@ def test_eurostat_alternatives_flags_and_geo_names(tmp_path):
     assert rows["unit"].eq("pct_individuals_16_74").all() and rows["source_url"].eq(raw.url).all()
 
 
+def test_eurostat_code_change_is_a_break_even_without_status_b(tmp_path):
+    """Eurostat replaced I_IUGOV12 by I_IGOVANYS in 2022: the first period under the new code is flagged as a break
+    from the codes alone (the same response with every status letter removed)."""
+    import json
+
+    conn = EurostatConnector([eurostat_spec("a", ["I_IGOVANYS", "I_IUGOV12"])], archive=RawArchive(tmp_path / "raw"))
+    body = json.loads(fixture_bytes("isoc_ciegi_ac.json"))
+    body.pop("status", None)
+    rows = conn.parse(eurostat_raw(json.dumps(body).encode(), conn))
+    for geo, series in rows.groupby("geo"):
+        flagged = set(series.loc[series["flags"].str.contains("break_in_series"), "period"])
+        assert flagged == {"2022"}, geo
+
+
 def test_eurostat_real_skills_values(tmp_path):
     """Our JSON body carries the real SDMX-CSV values: NO 2023 above-basic skills = 50.71."""
     conn = EurostatConnector([eurostat_spec("s", "I_DSK2_AB", "isoc_sk_dskl_i21")], archive=RawArchive(tmp_path / "r"))

@@ -1,0 +1,85 @@
+"""Each curated row says where its figure was read (docs/data-model.md, etl/curate.py): on the real reference data,
+curation without the sources' read-from and exclude rules fails with the problems those rules fix."""
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from etl.curate import CurateError, apply_read_from, curate_all, provenance_problems
+from etl.paths import CURATED_DIR
+from etl.sources import SOURCES_DIR
+from tests.conftest import SHARED, shared_file
+
+UNLOCATED = "Modenhetsanalyse: Kapabilitetsmodenhet for nasjonale fellesløsninger"
+
+
+def _curated() -> list[dict[str, str]]:
+    rows = []
+    for path in sorted(CURATED_DIR.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows += list(csv.DictReader(handle))
+    return rows
+
+
+def _sources_without(tmp_path: Path, *rule_tables: str) -> Path:
+    """A copy of etl/sources whose source.toml files lack the named [[curate.<table>]] rules."""
+    folder = tmp_path / "sources"
+    shutil.copytree(SOURCES_DIR, folder, ignore=shutil.ignore_patterns("__pycache__", "fixtures", "test_*.py"))
+    for toml in folder.glob("*/source.toml"):
+        text = toml.read_text(encoding="utf-8")
+        for table in rule_tables:
+            text = re.sub(rf"\n\[\[curate\.{table}\]\]\n(?:[^\[\n][^\n]*\n?)*", "\n", text)
+        toml.write_text(text, encoding="utf-8")
+        assert not any(f"[[curate.{t}]]" in text for t in rule_tables)
+        tomllib.loads(text)
+    return folder
+
+
+def test_no_curated_figure_comes_from_the_report_nobody_can_locate():
+    shared_file("reference-data/published-figures.csv")
+    with (SHARED / "reference-data/published-figures.csv").open(encoding="utf-8", newline="") as handle:
+        unlocated = [r for r in csv.DictReader(handle) if UNLOCATED in r["notes"]]
+    assert len(unlocated) >= 50  # Norway and EU27 2023-2025, ten e-government activities, three SSB barriers
+    assert not [r for r in _curated() if UNLOCATED in r["note"]]
+
+
+def test_the_third_party_un_2024_copy_is_named_and_flagged_secondary():
+    rows = [r for r in _curated() if r["source_dataset"].startswith("UN E-Government Survey 2024")]
+    assert len(rows) == 24
+    assert all(r["source_url"].startswith("https://github.com/MaryliaCruzS/") for r in rows)
+    assert all("secondary" in r["flags"].split(";") for r in rows)
+    assert all("published at https://publicadministration.un.org/" in r["note"] for r in rows)
+
+
+def test_without_the_rules_curation_names_the_rows_that_misstate_where_they_were_read(tmp_path):
+    shared_file("reference-data/published-figures.csv")
+    with pytest.raises(CurateError) as info:
+        curate_all(SHARED, sources_dir=_sources_without(tmp_path, "read_from", "exclude"))
+    message = str(info.value)
+    assert message.count("a secondary figure links the publisher's own page https://ec.europa.eu/eurostat") >= 24
+    assert "a secondary figure links the publisher's own page https://www.ssb.no/statbank/table/10611" in message
+    assert message.count("the note says the figure came from a third party, but it is not flagged secondary") >= 24
+
+
+def test_read_from_moves_the_publishers_address_into_the_note():
+    rows = [{"source_url": "https://publisher.example/data", "note": "n", "flags": "", "source_org": "P"}]
+    apply_read_from(rows, [{"note_contains": "n", "source_url": "https://copy.example/f.csv",
+                            "flags": ["secondary"], "reason": "a copy"}])
+    assert rows[0] == {"source_url": "https://copy.example/f.csv", "flags": "secondary", "source_org": "P",
+                       "note": "n; read from https://copy.example/f.csv (a copy); published at "
+                               "https://publisher.example/data"}
+
+
+def test_provenance_problems_on_synthetic_rows():
+    base = {"indicator_id": "x", "geo": "NO", "breakdown": "", "period": "2024"}
+    ok = {**base, "source_url": "https://news.example/a", "flags": "secondary", "note": "third-party copy"}
+    official = {**ok, "source_url": "https://stats.example/table"}
+    unflagged = {**ok, "flags": ""}
+    assert provenance_problems([ok], {"stats.example"}) == []
+    assert len(provenance_problems([official], {"stats.example"})) == 1
+    assert len(provenance_problems([unflagged], {"stats.example"})) == 1
