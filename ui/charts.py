@@ -27,6 +27,29 @@ def ordered_geos(geos) -> list[str]:
     return [g for g in GEO_ORDER if g in present] + sorted(g for g in present if g not in GEO_ORDER)
 
 
+class FrozenFigure(go.Figure):
+    """A finished Plotly figure that is only sent, never changed: built once (ui.render_cache) and shared by every
+    session. st.plotly_chart calls `to_dict()` on a figure, which deep-copies all of it (a third of a page's
+    time); this one hands out the dict made once when it was frozen, so what is sent is always the figure as it
+    was then (st.plotly_chart and plotly.io.to_json only read it)."""
+
+    def __init__(self, figure: go.Figure) -> None:
+        spec = figure.to_dict()
+        super().__init__(spec, skip_invalid=False)
+        self._frozen_spec = spec
+
+    def to_dict(self) -> dict:
+        return self._frozen_spec
+
+    def to_plotly_json(self) -> dict:
+        return self._frozen_spec
+
+
+def frozen(figure: go.Figure | None) -> FrozenFigure | None:
+    """`figure` as a FrozenFigure (None stays None)."""
+    return None if figure is None else FrozenFigure(figure)
+
+
 def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, lang: str,
                series_label=None, target: tuple[float, str, str] | None = None, rank: bool = False) -> go.Figure:
     """One line per value of `series` over `year`; `frame` has columns year, value and `series`."""

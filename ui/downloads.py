@@ -180,19 +180,34 @@ MAKERS = {
 }
 
 
-def download_buttons(frame: pd.DataFrame, stem: str, lang: str, *, formats=("csv", "xlsx", "parquet")) -> None:
-    columns = st.columns(len(formats))
-    for column, fmt in zip(columns, formats):
-        make, mime, label = MAKERS[fmt]
+def file_payloads(frame: pd.DataFrame, stem: str = "", formats=("csv", "xlsx", "parquet")) -> dict[str, bytes | None]:
+    """The download files of `frame` per format (None: the format could not be made, logged). Pure, so a page can
+    make them once per warehouse version (ui.render_cache) instead of on every rerun."""
+    payloads: dict[str, bytes | None] = {}
+    for fmt in formats:
         try:
-            payload = make(frame)
+            payloads[fmt] = MAKERS[fmt][0](frame)
         except Exception:  # noqa: BLE001 - never a traceback for a download; the other formats still work
             _LOG.exception("download %s.%s could not be made", stem, fmt)
+            payloads[fmt] = None
+    return payloads
+
+
+def download_buttons_for(payloads, stem: str, lang: str) -> None:
+    """One download button per format from files made before (`file_payloads`)."""
+    columns = st.columns(len(payloads))
+    for column, (fmt, payload) in zip(columns, payloads.items()):
+        _, mime, label = MAKERS[fmt]
+        if payload is None:
             column.caption(t("download_failed", lang, format=fmt.upper()))
             continue
         column.download_button(t(label, lang), payload, file_name=f"{stem}.{fmt}", mime=mime,
                                key=f"download_{stem}_{fmt}", on_click="ignore")
 
 
-__all__ = ["as_text", "download_buttons", "for_csv", "for_display", "for_parquet", "for_xlsx", "to_csv",
+def download_buttons(frame: pd.DataFrame, stem: str, lang: str, *, formats=("csv", "xlsx", "parquet")) -> None:
+    download_buttons_for(file_payloads(frame, stem, formats), stem, lang)
+
+
+__all__ = ["as_text", "download_buttons", "download_buttons_for", "file_payloads", "for_csv", "for_display", "for_parquet", "for_xlsx", "to_csv",
            "to_parquet", "to_xlsx"]

@@ -1,49 +1,102 @@
-"""Render once per warehouse version: the summary pages' Markdown, tables and figure specs are built by pure
-functions of (warehouse version, language, goal …) and kept in st.cache_data, so a new session or a rerun only sends
-them. A new build has a new version (ui.data.warehouse_version), so nothing stale is shown after a swap."""
+"""Render once per warehouse version: what a page shows (Markdown, finished tables, figure specs, download files) is
+built by pure functions of (warehouse version, language, goal …) and kept in this process, so a new session or a
+rerun only sends it. A new build has a new version (ui.data.warehouse_version), so nothing stale is shown after a
+swap.
+
+The results live in a plain dictionary per warehouse version rather than in st.cache_data: a hit there hashes
+the arguments with Streamlit's hasher and unpickles a copy of the value (about 1 ms a call, and a page makes
+dozens), here it is one dictionary lookup. The price is that a result is shared by every session: `per_version`
+freezes containers (lists become tuples, dicts read-only mappings) so that no caller can change what another
+session is shown; `per_version_resource` is for objects that are only read by construction (a frozen Plotly
+figure, bytes, a pyarrow table).
+
+Only the newest KEEP_VERSIONS versions are kept (a run pinned to the previous build can still finish); a result is
+computed once even when many first viewers ask for it at the same moment (one lock per key)."""
 from __future__ import annotations
 
 import functools
-from typing import Callable
-
-import streamlit as st
+import threading
+from collections import OrderedDict
+from types import MappingProxyType
+from typing import Any, Callable
 
 from ui import data
 
-_FUNCTIONS: dict[str, Callable] = {}
+KEEP_VERSIONS = 2
+MAX_ENTRIES_PER_VERSION = 4096
+
+_lock = threading.Lock()
+_versions: OrderedDict[tuple | None, dict] = OrderedDict()   # version -> {(name, args): value}
+_key_locks: dict[tuple, threading.Lock] = {}
 
 
-@st.cache_data(show_spinner=False, max_entries=2048)
-def _render(name: str, version: tuple, args: tuple):
-    return _FUNCTIONS[name](*args)
+def freeze(value: Any) -> Any:
+    """`value` with its lists as tuples and its dicts as read-only mappings (recursively); other values as they are."""
+    if isinstance(value, dict):
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def _entries(version: tuple | None) -> dict:
+    with _lock:
+        entries = _versions.get(version)
+        if entries is None:
+            entries = _versions[version] = {}
+            while len(_versions) > KEEP_VERSIONS:
+                _versions.popitem(last=False)
+        else:
+            _versions.move_to_end(version)
+        return entries
+
+
+def _get(name: str, fn: Callable, args: tuple, post: Callable[[Any], Any]):
+    version = data.warehouse_version()
+    entries = _entries(version)
+    key = (name, args)
+    try:
+        return entries[key]
+    except KeyError:
+        pass
+    with _lock:
+        key_lock = _key_locks.setdefault((version, key), threading.Lock())
+    with key_lock:
+        if key in entries:
+            return entries[key]
+        value = post(fn(*args))
+        with _lock:
+            if len(entries) >= MAX_ENTRIES_PER_VERSION:
+                entries.pop(next(iter(entries)))
+            entries[key] = value
+            _key_locks.pop((version, key), None)
+        return value
+
+
+def clear() -> None:
+    """Forget every result (tests)."""
+    with _lock:
+        _versions.clear()
+        _key_locks.clear()
+
+
+def _cached(fn: Callable, post: Callable[[Any], Any]) -> Callable:
+    name = f"{fn.__module__}.{fn.__qualname__}"
+
+    @functools.wraps(fn)
+    def wrapper(*args):
+        return _get(name, fn, args, post)
+
+    wrapper.uncached = fn
+    return wrapper
 
 
 def per_version(fn: Callable) -> Callable:
-    """Cache `fn(*args)` (hashable args, picklable result, no st.* calls inside) per warehouse version."""
-    name = f"{fn.__module__}.{fn.__qualname__}"
-    _FUNCTIONS[name] = fn
-
-    @functools.wraps(fn)
-    def wrapper(*args):
-        return _render(name, data.warehouse_version(), args)
-
-    wrapper.uncached = fn
-    return wrapper
-
-
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _resource(name: str, version: tuple, args: tuple):
-    return _FUNCTIONS[name](*args)
+    """Cache `fn(*args)` (hashable args, no st.* calls inside) per warehouse version; the result is frozen."""
+    return _cached(fn, freeze)
 
 
 def per_version_resource(fn: Callable) -> Callable:
-    """Like per_version, for objects shared without a copy (Plotly figures: st.plotly_chart only reads them)."""
-    name = f"{fn.__module__}.{fn.__qualname__}"
-    _FUNCTIONS[name] = fn
-
-    @functools.wraps(fn)
-    def wrapper(*args):
-        return _resource(name, data.warehouse_version(), args)
-
-    wrapper.uncached = fn
-    return wrapper
+    """Like per_version, for objects shared as they are (only read by their users: frozen Plotly figures, bytes,
+    pyarrow tables)."""
+    return _cached(fn, lambda value: value)

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import data, nav, scores
-from ui.charts import line_chart
+from ui.charts import frozen, line_chart
 from ui.i18n import format_number, geo_name, t
 from ui.render_cache import per_version, per_version_resource
 from ui.tables import markdown_table, page_url
@@ -56,8 +56,8 @@ def movers_line(goal_id: str, lang: str) -> str | None:
 
 @per_version_resource
 def history_figure(goal_id: str, lang: str):
-    """The goal score's history as a Plotly figure, built once per warehouse version and language (st.plotly_chart
-    only reads it: it sends the figure's JSON)."""
+    """The goal score's history as a frozen Plotly figure, built once per warehouse version and language
+    (st.plotly_chart only reads it: it sends the figure's JSON)."""
     history = goal_history_frame(goal_id)
     if len(history) < 2:
         return None
@@ -68,7 +68,7 @@ def history_figure(goal_id: str, lang: str):
     fig.add_hrect(y0=2.25, y1=3, opacity=0.08, line_width=0, fillcolor="#009E73")
     fig.add_hrect(y0=1, y1=1.75, opacity=0.08, line_width=0, fillcolor="#D55E00")
     fig.update_layout(height=300, showlegend=False)
-    return fig
+    return frozen(fig)
 
 
 @per_version
