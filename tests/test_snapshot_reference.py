@@ -358,3 +358,15 @@ def test_no_raw_reference_file_is_copied_into_the_repository():
              if p.is_file() and p.suffix in (".csv", ".xlsx")]
     for path in files:
         assert hashlib.sha256(path.read_bytes()).hexdigest() not in raw_hashes, path
+
+
+def test_ourdata_composite_and_pillars_share_one_dating(snapshot):
+    """One dating convention: OURdata's composite and its pillars are dated by the reference year each edition
+    measures (the 2023 edition: 2022), never the composite by edition and the pillars by reference year."""
+    ourdata = snapshot[snapshot["indicator_id"].str.startswith("oecd_ourdata_") & (snapshot["geo"] == "NO")]
+    composite = set(ourdata.loc[ourdata["indicator_id"] == "oecd_ourdata_composite", "period"])
+    for pillar, rows in ourdata[ourdata["indicator_id"] != "oecd_ourdata_composite"].groupby("indicator_id"):
+        assert set(rows["period"]) <= composite, (pillar, set(rows["period"]), composite)
+    assert "2022" in composite
+    inferred = ourdata[ourdata["flags"].str.contains("inferred_year")]
+    assert len(inferred) and (inferred["published"] != "").all()
