@@ -1,5 +1,9 @@
 """Speed and memory figures for the monitor (`make bench`). Prints figures and ratios; asserts nothing.
 
+The build, the JSON-stat decoder, the score tables, concurrent queries, and the page table (bench/pages.py: each
+page's server-side time, first view and warm median, against the 50 ms / 300 ms targets). The load table follows
+from bench/load.py.
+
 The JSON-stat cube below is SYNTHETIC benchmark data (random values), not a published figure.
 """
 from __future__ import annotations
@@ -127,25 +131,19 @@ def bench_scoring() -> None:
          extra=f"ratio {with_previous[1] / tables[1]:.1f}x")
 
 
-def bench_app_and_concurrency() -> None:
-    from streamlit.testing.v1 import AppTest
+def bench_pages() -> None:
+    """The page table: server-side time per page, first view and warm (bench/pages.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import pages
 
+    pages.print_table(pages.measure(pages.PAGES))
+
+
+def bench_concurrency() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "w.duckdb"
         build_warehouse(target)
         os.environ["MONITOR_WAREHOUSE"] = str(target)
-
-        def render(page: dict) -> None:
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-            for key, value in page.items():
-                at.query_params[key] = value
-            at.run()
-            assert not at.exception
-
-        for name, page in (("overview", {}), ("goal G2", {"goal": "G2"}), ("indicator egdi_value", {"indicator": "egdi_value"})):
-            first = timed(lambda: render(page), repeat=1)
-            warm = timed(lambda: render(page), repeat=3)
-            show(f"render {name} (first, then cached)", warm, extra=f"first {first[1]:.2f} s")
 
         from ui import data
 
@@ -174,5 +172,6 @@ if __name__ == "__main__":
     bench_build()
     bench_decode()
     bench_scoring()
-    bench_app_and_concurrency()
+    bench_concurrency()
+    bench_pages()
     print(f"{'peak resident memory of the bench process':<48} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")

@@ -29,6 +29,7 @@ class View:
     url: str
     seconds_to_first_byte: float | None = None     # index.html's first byte
     seconds_to_finished: float | None = None       # script_finished, counted from the first GET
+    seconds_script: float | None = None            # script_finished, counted from the rerun_script BackMsg sent
     bytes_received: int = 0
     messages: int = 0
     elements: Counter = field(default_factory=Counter)
@@ -153,6 +154,7 @@ async def open_view(url: str, *, timeout: float = 120, keep_open: asyncio.Event 
                 compression="deflate" if compression else None, max_size=None, open_timeout=timeout,
                 ping_interval=None, user_agent_header="monitor-load/1") as ws:
             await ws.send(first_backmsg(url))
+            sent = time.perf_counter()
             deadline = start + timeout
             while True:
                 remaining = deadline - time.perf_counter()
@@ -170,7 +172,8 @@ async def open_view(url: str, *, timeout: float = 120, keep_open: asyncio.Event 
                         continue
                     if msg.script_finished != FINISHED.FINISHED_SUCCESSFULLY:
                         view.errors.append(f"script_finished status {msg.script_finished}")
-                    view.seconds_to_finished = time.perf_counter() - start
+                    finished = time.perf_counter()
+                    view.seconds_to_finished, view.seconds_script = finished - start, finished - sent
                     break
                 if kind == "page_not_found":
                     view.errors.append(f"page not found: {msg.page_not_found.page_name}")

@@ -46,6 +46,12 @@ TEMPLATE = DEPLOY / "nginx.conf.template"
 DEFAULT_RUNTIME = DEPLOY / "run"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
+# Opened once on every replica (both languages) before nginx sends it viewers: the first script run of a process
+# imports pandas, Plotly and DuckDB, opens the warehouse and builds the shared per-version caches (a second or two
+# on 2 cores); after this a visitor's first view costs what a warm one does (bench/pages.py measures both).
+WARM_UP_PATHS = ["/", "/goal?goal=G1", "/indicator", "/explorer", "/compare", "/life_events", "/sources", "/about",
+                 "/assessment", "/report", "/method"]
+WARM_UP_LANGS = ["nb", "en"]
 CHECK_EVERY = 1.0       # seconds between health checks of each replica
 HEALTH_TIMEOUT = 5.0    # a busy replica (a burst of new sessions on 2 cores) may take a while to answer
 HANG_SECONDS = 45.0     # answers nothing (timeouts) for this long: killed and restarted
@@ -99,6 +105,25 @@ def production_flags(port: int, *, compression: bool = True) -> list[str]:
         # Warnings and errors only in the replica logs; one line per session start is noise under load.
         "--logger.level", "warning",
     ]
+
+
+def warm_up_views(port: int) -> list:
+    """Open WARM_UP_PATHS in WARM_UP_LANGS on the replica at `port`, one viewer after the other, with the
+    protocol client of bench/stclient.py (what a browser tab sends); returns the views."""
+    import asyncio
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from stclient import open_view
+
+    async def views() -> list:
+        out = []
+        for lang in WARM_UP_LANGS:
+            for path in WARM_UP_PATHS:
+                url = f"http://127.0.0.1:{port}{path}{'&' if '?' in path else '?'}lang={lang}"
+                out.append(await open_view(url, timeout=60))
+        return out
+
+    return asyncio.run(views())
 
 
 def cookie_secret(runtime: Path) -> str:
@@ -223,6 +248,16 @@ class Supervisor:
         except OSError:
             return "refused"
 
+    def warm_up(self, replica: Replica) -> None:
+        """Every public page once per language, straight to the replica (never fails the start: logged)."""
+        started = time.monotonic()
+        try:
+            failed = [v.url for v in warm_up_views(replica.port) if not v.ok]
+        except Exception as exc:  # noqa: BLE001 - a warm-up problem never keeps a healthy replica out
+            failed = [f"{type(exc).__name__}: {exc}"]
+        self.log(f"replica :{replica.port} warmed up in {time.monotonic() - started:.1f} s"
+                 + (f" ({len(failed)} views failed: {failed[:3]})" if failed else ""))
+
     def stop_process(self, process: subprocess.Popen | None, sig: int = signal.SIGTERM, wait: float = 10) -> None:
         if process is None or process.poll() is not None:
             return
@@ -311,6 +346,9 @@ class Supervisor:
             replica.last_ok = now
             if not replica.healthy:
                 self.log(f"replica :{replica.port} healthy (pid {replica.process.pid})")
+                if not replica.up_in_nginx:   # a restarted replica: warm before it gets viewers again
+                    self.warm_up(replica)
+                    replica.last_ok = time.monotonic()
             replica.healthy = True
             self.set_up_in_nginx(replica, True)
             return
@@ -336,6 +374,7 @@ class Supervisor:
             for replica in self.replicas:
                 if not replica.healthy and self.health(replica) == "ok":
                     replica.healthy = True
+                    self.warm_up(replica)
                     replica.last_ok = time.monotonic()
             time.sleep(0.3)
         try:
