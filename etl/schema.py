@@ -205,6 +205,25 @@ GOAL_SCORE_HISTORY: tuple[Column, ...] = (
     _GOAL_ID[1],
     *_GOAL_VALUES,
 )
+GOAL_PERIOD_SCORES: tuple[Column, ...] = (
+    *_GOAL_ID,
+    _c("start_as_of", "INTEGER", "Start of the strategy period: the first year from the base year with a goal score",
+       "Starten av strategiperioden: første år fra basisåret med en poengsum for målet"),
+    _c("end_as_of", "INTEGER", "End of the strategy period (or the last year scored before it)",
+       "Slutten av strategiperioden (eller siste vurderte år før den)"),
+    _c("n_start", "INTEGER", "Indicators the goal score rested on at the start", "Indikatorer målets poengsum bygde på ved start"),
+    _c("n_end", "INTEGER", "Indicators the goal score rested on at the end", "Indikatorer målets poengsum bygde på ved slutt"),
+    _c("n_common", "INTEGER", "Indicators scored at both ends: the like-for-like set",
+       "Indikatorer vurdert i begge ender: det sammenlignbare settet"),
+    _c("common_indicators", "VARCHAR", "The like-for-like set (; -separated ids)", "Det sammenlignbare settet (id-er skilt med ;)"),
+    _c("start_score", "DOUBLE", "Goal score at the start on the like-for-like set, rounded",
+       "Målets poengsum ved start på det sammenlignbare settet, avrundet"),
+    _c("start_label", "VARCHAR", "Rating of start_score", "Vurdering av start_score"),
+    _c("end_score", "DOUBLE", "Goal score at the end on the like-for-like set, rounded",
+       "Målets poengsum ved slutt på det sammenlignbare settet, avrundet"),
+    _c("end_label", "VARCHAR", "Rating of end_score", "Vurdering av end_score"),
+    _c("change", "DOUBLE", "end_score − start_score", "end_score − start_score"),
+)
 MOVERS: tuple[Column, ...] = (
     *_GOAL_ID,
     _c("rank", "INTEGER", "1 = moves the goal score most", "1 = trekker målets poengsum mest"),
@@ -299,6 +318,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "indicator_score_peers": INDICATOR_SCORE_PEERS,
     "goal_scores": GOAL_SCORES,
     "goal_score_history": GOAL_SCORE_HISTORY,
+    "goal_period_scores": GOAL_PERIOD_SCORES,
     "movers": MOVERS,
     "goal_confidence": GOAL_CONFIDENCE,
     "changes": CHANGES,
@@ -307,8 +327,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "raw_responses": RAW_RESPONSES,
     "build": BUILD,
 }
-SCORE_TABLES = ("indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "movers",
-                "goal_confidence")
+SCORE_TABLES = ("indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history",
+                "goal_period_scores", "movers", "goal_confidence")
 
 # Catalogue tables (written from indicators/catalog.toml by indicators.catalog): described for the dictionary.
 CATALOG_DOCS: dict[tuple[str, str], tuple[str, str]] = {

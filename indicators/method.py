@@ -17,7 +17,7 @@ METHOD_PATH = Path(__file__).resolve().parent / "method.toml"
 STATUSES_SCORED = ("target_achieved", "eu_reference_reached", "substantial_progress", "moderate_progress",
                    "stable", "limited_progress", "deterioration")
 _KEYS = {
-    "base": {"year", "earlier_years"},
+    "base": {"year", "earlier_years", "period_end"},
     "trend": {"default_target_year", "limit_exponent", "zero_replacement", "tolerance",
               "thresholds_with_target", "thresholds_without_target"},
     "development_scores": set(STATUSES_SCORED),
@@ -36,6 +36,7 @@ class MethodError(ValueError):
 @dataclass(frozen=True)
 class Method:
     base_year: int
+    period_end: int
     earlier_base_years: tuple[int, ...]
     default_target_year: int
     limit_exponent: float
@@ -156,6 +157,7 @@ def parse_method(raw: Mapping[str, Any], source: str = "method") -> Method:
         recent_years=integer("confidence", "recent_years", low=1),
         uncertain_flags=flag_list("confidence", "uncertain_flags"),
         base_year=base_year,
+        period_end=integer("base", "period_end", low=base_year),
         earlier_base_years=tuple(earlier),
         default_target_year=integer("trend", "default_target_year", low=base_year + 1),
         limit_exponent=number("trend", "limit_exponent", low=0.0, strict_low=True),

@@ -398,6 +398,24 @@ def _confidence_record(geo: str, goal_id: str, members: list[_IndicatorScore], r
             "loo_score_min": min(known) if known else None, "loo_score_max": max(known) if known else None}
 
 
+def _period_record(geo: str, goal_id: str, start: tuple[int, list[_IndicatorScore]] | None,
+                   end: tuple[int, list[_IndicatorScore]] | None) -> dict[str, Any]:
+    """The goal at the start and the end of the strategy period on the like-for-like set: the indicators counted
+    with a score at both ends, each end scored on its own figures with the same weights."""
+    record: dict[str, Any] = {"geo": geo, "goal_id": goal_id,
+                              "start_as_of": start[0] if start else None, "end_as_of": end[0] if end else None}
+    at_start = {s.indicator_id: s for s in _used(start[1])} if start else {}
+    at_end = {s.indicator_id: s for s in _used(end[1])} if end else {}
+    common = sorted(set(at_start) & set(at_end))
+    start_score = round_score(_weighted_mean([at_start[i] for i in common]))
+    end_score = round_score(_weighted_mean([at_end[i] for i in common]))
+    change = None if start_score is None or end_score is None else round_score(end_score - start_score)
+    return {**record, "n_start": len(at_start), "n_end": len(at_end), "n_common": len(common),
+            "common_indicators": ";".join(common) or None,
+            "start_score": start_score, "start_label": label_for_score(start_score),
+            "end_score": end_score, "end_label": label_for_score(end_score), "change": change}
+
+
 def _mover_records(goal: Mapping[str, Any], members: list[_IndicatorScore]) -> list[dict[str, Any]]:
     """pull = weight × (indicator score − exact goal score); the largest |pull| first (ties by indicator id)."""
     mean = goal["score_unrounded"]
@@ -442,7 +460,8 @@ def score_tables(observations: pd.DataFrame, catalog: Any, *,
     docs/method.md); the history then ends at that year.
 
     Returns ``indicator_scores``, ``indicator_score_peers``, ``goal_scores``, ``goal_score_history`` (as-of years
-    from the base year to the latest year a figure was published by), ``movers``, ``goal_confidence`` and
+    from the base year to the latest year a figure was published by), ``goal_period_scores`` (the strategy
+    period's start and end on a like-for-like set of indicators), ``movers``, ``goal_confidence`` and
     ``status_changes``, each for the scored geos (method.toml ``level.scored_geos``) in that order.
     """
     rows = _indicator_rows(catalog.indicators, getattr(catalog, "units", None))
@@ -460,8 +479,8 @@ def score_tables(observations: pd.DataFrame, catalog: Any, *,
     recent_from = last_year - METHOD.recent_years + 1
 
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in (
-        "indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "movers",
-        "goal_confidence", "status_changes")}
+        "indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "goal_period_scores",
+        "movers", "goal_confidence", "status_changes")}
     scored: dict[str, list[_IndicatorScore]] = {}
     for geo in METHOD.scored_geos:
         scores = scored[geo] = _score_all(index, rows, geo, as_of)
@@ -477,11 +496,20 @@ def score_tables(observations: pd.DataFrame, catalog: Any, *,
             out["goal_scores"].append(goal)
             out["movers"] += _mover_records(goal, members)
             out["goal_confidence"].append(_confidence_record(geo, goal_id, members, recent_from))
+        by_year: dict[int, list[_IndicatorScore]] = {}
         for year in history_years:
-            year_scores = _score_all(index, rows, geo, year)
+            year_scores = by_year[year] = _score_all(index, rows, geo, year)
             for goal_id in goal_ids:
                 goal = _goal_record(geo, goal_id, [s for s in year_scores if s.goal_id == goal_id])
                 out["goal_score_history"].append({"as_of": year, **goal})
+        for goal_id in goal_ids:
+            members = {year: [s for s in year_scores if s.goal_id == goal_id] for year, year_scores in by_year.items()}
+            scored_years = [year for year, m in members.items() if _used(m)]
+            start = min(scored_years, default=None)
+            end = max((y for y in scored_years if y <= METHOD.period_end), default=None)
+            out["goal_period_scores"].append(_period_record(
+                geo, goal_id, (start, members[start]) if start is not None else None,
+                (end, members[end]) if end is not None else None))
 
     if previous_observations is not None:
         before = _index(_usable_observations(previous_observations, lags))

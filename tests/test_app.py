@@ -301,7 +301,8 @@ def test_overview_cards_show_the_stored_scores_changes_trend_and_freshness(app, 
                  previous=format_number(before["score"], lang, 2), label=label_words(before["label"], lang)) in card
         first, last = past.iloc[0], past.iloc[-1]
         trend = t("card_trend", lang, first_year=int(first["as_of"]), first=format_number(first["score"], lang, 2),
-                  last_year=int(last["as_of"]), last=format_number(last["score"], lang, 2))
+                  last_year=int(last["as_of"]), last=format_number(last["score"], lang, 2),
+                  n_first=int(first["n_indicators"]), n_last=int(last["n_indicators"]))
         assert f'<svg role="img" aria-label="{trend}"' in card and f"\n\n{trend}\n\n" in card  # the line, and in words
         assert t("card_basis", lang, n=int(goal["n_indicators"])) in card
         conf = confidence.loc[goal_row.goal_id]
@@ -492,6 +493,7 @@ def test_final_assessment_page_shows_start_end_confidence_and_the_successor(app,
     history = norway(stored, "goal_score_history")
     history = history[history["score"].notna()].sort_values("as_of")
     confidence = read_extra(real_warehouse, tmp_path, "goal_confidence").query("geo == 'NO'").set_index("goal_id")
+    period = read_extra(real_warehouse, tmp_path, "goal_period_scores").query("geo == 'NO'").set_index("goal_id")
     summary = next(tb for tb in markdown_tables(at) if tb and t("assess_end", lang) in tb[0])
     assert len(summary) == 6
     for cells, goal_id in zip(summary, sorted(stored["goals"]["goal_id"])):
@@ -500,10 +502,22 @@ def test_final_assessment_page_shows_start_end_confidence_and_the_successor(app,
         assert cells[t("assess_col_start", lang)].startswith(f"{format_number(start['score'], lang, 2)} ({int(start['as_of'])}, n={int(start['n_indicators'])})")
         assert cells[t("assess_end", lang)].startswith(f"{format_number(end['score'], lang, 2)} ({int(end['as_of'])}")
         assert cells[t("col_label", lang)] == label_words(end["label"], lang)
+        same = period.loc[goal_id]
+        assert cells[t("assess_col_same", lang)] == (f"{format_number(same['start_score'], lang, 2)} → "
+                                                     f"{format_number(same['end_score'], lang, 2)} "
+                                                     f"(n={int(same['n_common'])})")
         conf = confidence.loc[goal_id]
         assert t("sure_recent", lang, n_recent=int(conf["n_recent"]), n=int(conf["n_indicators"]),
                  from_year=int(conf["recent_from_year"])) in text
     assert t("assess_not_like_for_like", lang, n_start=3, n_end=12, start=2019, end=2025) in text  # goal 1, from the data
+    # ... and then the same goal on the same three indicators at both ends (goal_period_scores)
+    g1 = period.loc["G1"]
+    assert int(g1["n_common"]) == 3 and (int(g1["start_as_of"]), int(g1["end_as_of"])) == (2019, 2025)
+    assert f"{t('assess_lfl_score_title', lang)}:** " + t(
+        "assess_lfl_score", lang, n=3, start=2019, end=2025, start_score=format_number(g1["start_score"], lang, 2),
+        start_label=label_words(g1["start_label"], lang), end_score=format_number(g1["end_score"], lang, 2),
+        end_label=label_words(g1["end_label"], lang),
+        change=("+" if g1["change"] > 0 else "\u2212") + format_number(abs(g1["change"]), lang)) in text
     # goal 6 has no score for 2019 (no indicator with data): said, not hidden
     assert t("assess_years_without", lang, years="2019") in text
     # which surveys ended when, from the data: IT i praksis' newest figure year is the data's

@@ -15,7 +15,7 @@ from indicators.scoring import label_for_score, round_score
 from indicators.trend import select_base_year
 from tests.conftest import ROOT
 
-TABLE_NAMES = ("indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "movers",
+TABLE_NAMES = ("indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "goal_period_scores", "movers",
                "goal_confidence", "status_changes")
 
 
@@ -245,3 +245,39 @@ def test_status_changes_after_changing_one_observation(inputs, tables):
     assert no.iloc[0]["new_score"] == row["score"]
     assert set(changes["indicator_id"]) == {row["indicator_id"]}  # other geos: only via NO as their peer
     assert score_tables(observations, catalog, previous_observations=observations)["status_changes"].empty
+
+
+def test_period_scores_are_like_for_like_by_hand(inputs, tables):
+    """goal_period_scores recomputed by hand from two as-of scorings: the indicators counted with a score at both
+    ends, their weighted mean at each end, rounded half up; the start is the first scored year from the base year."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    def rounded(x):
+        return float(Decimal(repr(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+    history = tables["goal_score_history"]
+    period = tables["goal_period_scores"].set_index(["geo", "goal_id"])
+    checked = 0
+    for (geo, goal_id), row in period.iterrows():
+        scored = history[(history["geo"] == geo) & (history["goal_id"] == goal_id) & history["score"].notna()]
+        assert row["start_as_of"] == scored["as_of"].min()
+        assert row["end_as_of"] == scored.loc[scored["as_of"] <= METHOD.period_end, "as_of"].max()
+        ends = {}
+        for end in ("start", "end"):
+            ind = score_tables(*inputs, as_of=int(row[f"{end}_as_of"]))["indicator_scores"]
+            ind = ind[(ind["geo"] == geo) & (ind["goal_id"] == goal_id) & ind["counted"] & ind["score"].notna()
+                      & (ind["weight"] > 0)]
+            ends[end] = ind.set_index("indicator_id")
+        common = sorted(set(ends["start"].index) & set(ends["end"].index))
+        assert row["n_common"] == len(common) and (row["common_indicators"] or "") == ";".join(common)
+        assert row["n_start"] == len(ends["start"]) and row["n_end"] == len(ends["end"])
+        for end in ("start", "end"):
+            part = ends[end].loc[common]
+            expected = rounded(float((part["score"] * part["weight"]).sum() / part["weight"].sum())) if common else None
+            assert row[f"{end}_score"] == pytest.approx(expected), (geo, goal_id, end)
+        checked += geo == "NO"
+        if geo != "NO":
+            break  # one as-of pair per other geo is enough; Norway's six goals are checked in full
+    assert checked == 6
+    no = period.loc["NO"]
+    assert (no["n_common"] <= no[["n_start", "n_end"]].min(axis=1)).all() and (no["n_common"] > 0).all()

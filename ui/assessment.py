@@ -10,7 +10,7 @@ import pandas as pd
 
 from ui import data, precision, scores
 from ui.glance import confidence, counted_scores, freshness_line, scored_history
-from ui.i18n import format_value, t
+from ui.i18n import format_change, format_value, t
 from ui.render_cache import per_version
 from ui.tables import markdown_table, page_url
 
@@ -71,7 +71,26 @@ def start_end_lines(goal_id: str, lang: str) -> list[str]:
     if int(start["n_indicators"]) != int(end["n_indicators"]):
         lines.append(t("assess_not_like_for_like", lang, n_start=int(start["n_indicators"]),
                        n_end=int(end["n_indicators"]), start=int(start["as_of"]), end=int(end["as_of"])))
+    lines.append(f"**{t('assess_lfl_score_title', lang)}:** {like_for_like_score_line(goal_id, lang)}")
     return lines
+
+
+def period_scores(goal_id: str) -> dict | None:
+    """The stored start and end of the period on the like-for-like set (goal_period_scores)."""
+    rows = data.query("SELECT * FROM goal_period_scores WHERE geo = 'NO' AND goal_id = ?", goal_id)
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def like_for_like_score_line(goal_id: str, lang: str) -> str:
+    row = period_scores(goal_id)
+    if row is None or not row["n_common"]:
+        return t("assess_lfl_score_none", lang)
+    return t("assess_lfl_score", lang, n=int(row["n_common"]), start=int(row["start_as_of"]),
+             end=int(row["end_as_of"]), start_score=scores.score_text(row["start_score"], lang),
+             start_label=scores.label_text(row["start_label"], lang),
+             end_score=scores.score_text(row["end_score"], lang),
+             end_label=scores.label_text(row["end_label"], lang),
+             change=format_change(row["change"], "score", lang))
 
 
 def like_for_like(goal_id: str) -> pd.DataFrame:
@@ -207,9 +226,14 @@ def summary_table(lang: str) -> str:
         start = history_row(history, PERIOD_START, first=True)
         end = history_row(history, PERIOD_END, first=False)
         cell = lambda r: "–" if r is None else f"{scores.score_text(r['score'], lang)} ({int(r['as_of'])}, n={int(r['n_indicators'])})"  # noqa: E731
+        same = period_scores(goal.goal_id)
+        same_cell = "–" if same is None or not same["n_common"] else (
+            f"{scores.score_text(same['start_score'], lang)} → {scores.score_text(same['end_score'], lang)} "
+            f"(n={int(same['n_common'])})")
         rows.append({t("col_goal", lang): f"{t('goal_n', lang, n=goal.number)}: {getattr(goal, f'short_{lang}')}",
                      "url": f"#{goal.goal_id.lower()}",
                      t("assess_col_start", lang): cell(start), t("assess_end", lang): cell(end),
+                     t("assess_col_same", lang): same_cell,
                      t("col_label", lang): scores.label_text(None if end is None else end["label"], lang)})
     return markdown_table(pd.DataFrame(rows), links={t("col_goal", lang): "url"})
 

@@ -125,7 +125,8 @@ def goal_cards(lang: str) -> list[dict]:
         if len(history) > 1:
             first, last = history.iloc[0], history.iloc[-1]
             words = t("card_trend", lang, first_year=int(first["as_of"]), first=scores.score_text(first["score"], lang),
-                      last_year=int(last["as_of"]), last=scores.score_text(last["score"], lang))
+                      last_year=int(last["as_of"]), last=scores.score_text(last["score"], lang),
+                      n_first=int(first["n_indicators"]), n_last=int(last["n_indicators"]))
             blocks += [sparkline_svg(history, words), words]
         n = 0 if now is None else int(now["n_indicators"])
         facts = [f":material/dataset: {t('card_basis', lang, n=n)}",
