@@ -262,6 +262,13 @@ def test_goal_page_shows_the_stored_score_label_explanation_and_neighbours(app, 
         members = norway(stored, "indicator_scores")
         members = members[(members["goal_id"] == goal_id) & members["score"].notna() & members["counted"]]
         assert sorted(listed) == sorted(members["indicator_id"]) and len(listed) == int(goal["n_indicators"]), goal_id
+        # the history's first and last scores say what each rests on (not like for like)
+        past = norway(stored, "goal_score_history")
+        past = past[(past["goal_id"] == goal_id) & past["score"].notna()].sort_values("as_of")
+        first, last = past.iloc[0], past.iloc[-1]
+        assert t("score_trend_text", lang, first=format_number(first["score"], lang, 2), first_year=int(first["as_of"]),
+                 last=format_number(last["score"], lang, 2), last_year=int(last["as_of"]),
+                 n_first=int(first["n_indicators"]), n_last=int(last["n_indicators"])) in text, goal_id
         neighbours = next(tb for tb in markdown_tables(at) if tb and t("col_geo", lang) in tb[0])
         for cells, geo in zip(neighbours, ("NO", "SE", "DK", "FI")):
             assert cells[t("col_geo", lang)] == t(f"geo_{geo}", lang)

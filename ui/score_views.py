@@ -24,7 +24,8 @@ def history_sentence(history: pd.DataFrame, lang: str) -> str:
         return t("label_none", lang)
     first, last = history.iloc[0], history.iloc[-1]
     return t("score_trend_text", lang, first=scores.score_text(first["score"], lang), first_year=int(first["as_of"]),
-             last=scores.score_text(last["score"], lang), last_year=int(last["as_of"]))
+             last=scores.score_text(last["score"], lang), last_year=int(last["as_of"]),
+             n_first=int(first["n_indicators"]), n_last=int(last["n_indicators"]))
 
 
 def history_table(history: pd.DataFrame, lang: str) -> str:
