@@ -190,3 +190,29 @@ def test_goal_confidence_leave_one_out_by_hand(tables):
         assert (c.loo_indicators if isinstance(c.loo_indicators, str) else "") == ";".join(sorted(changers))
         recent = used["latest_year"] >= c.recent_from_year
         assert c.n_recent == int(recent.sum())
+
+
+def test_no_status_or_label_contradicts_its_own_row(tables, cat):
+    """On every scored row a change in the good direction is never "deterioration" and one in the bad direction
+    never progress; a goal's label is the label of its rounded score; a rank moving up is never called decline."""
+    improving = {"substantial_progress", "moderate_progress", "target_achieved", "eu_reference_reached"}
+    checked = 0
+    for r in _scored(tables).itertuples():
+        if r.status in ("stable", "insufficient_data"):
+            continue
+        sign = 1 if cat.loc[r.indicator_id, "direction"] == "higher" else -1
+        good = sign * (r.latest_value - r.base_value)
+        assert not (good > METHOD.tolerance and r.status == "deterioration"), (r.geo, r.indicator_id, r.status)
+        assert not (good < -METHOD.tolerance and r.status in improving), (r.geo, r.indicator_id, r.status)
+        if not pd.isna(r.change_places_up):
+            assert (r.change_places_up > 0) == (good > 0), (r.geo, r.indicator_id)
+        checked += 1
+    assert checked > 50
+    from indicators.scoring import label_for_score
+
+    for name in ("goal_scores", "goal_score_history", "goal_confidence"):
+        goals = tables[name]
+        assert (goals["label"].fillna("") == goals["score"].map(label_for_score).fillna("")).all(), name
+    period = tables["goal_period_scores"]
+    for end in ("start", "end"):
+        assert (period[f"{end}_label"].fillna("") == period[f"{end}_score"].map(label_for_score).fillna("")).all()
