@@ -153,6 +153,13 @@ def cpu_seconds(processes: list[psutil.Process]) -> float:
     return total
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes on the machine have used (user, system, nice, irq): with ours subtracted, what
+    other processes took from the same cores while a row was measured."""
+    t = psutil.cpu_times()
+    return t.user + t.system + getattr(t, "nice", 0.0) + getattr(t, "irq", 0.0) + getattr(t, "softirq", 0.0)
+
+
 def percentile(values: list[float], q: float) -> float | None:
     """Nearest-rank percentile."""
     if not values:
@@ -277,11 +284,20 @@ def main() -> int:
                 for n in sizes:
                     before_rss, before_cpu = rss(replicas()), cpu_seconds(replicas())
                     before_nginx, before_client = cpu_seconds(serve.nginx_processes()), cpu_seconds([client])
+                    before_machine, load_before = machine_busy_seconds(), os.getloadavg()[0]
                     open_rss: list[int] = []
                     started = time.perf_counter()
                     views = asyncio.run(crowd(serve.base_url + path, n, lambda: open_rss.append(rss(replicas()))))
                     wall = time.perf_counter() - started
                     row = summary(views)
+                    ours = ((cpu_seconds(replicas()) - before_cpu) + (cpu_seconds(serve.nginx_processes()) - before_nginx)
+                            + (cpu_seconds([client]) - before_client))
+                    row.update(
+                        load_average_before=round(load_before, 2),
+                        # CPU that other processes on this machine used during the row, as a share of the cores'
+                        # capacity over its wall time: > 0 means the figures were measured on a shared machine.
+                        other_processes_cpu_share=round(max(0.0, machine_busy_seconds() - before_machine - ours)
+                                                        / (wall * (os.cpu_count() or 1)), 2))
                     row.update(
                         wall_s=round(wall, 3),
                         server_cpu_s_per_session=round((cpu_seconds(replicas()) - before_cpu) / n, 4),
@@ -315,7 +331,7 @@ def print_table(result: dict) -> None:
     print(f"\n{result['replicas']} replicas, {result['cores']} cores, streamlit {result['versions']['streamlit']}, "
           f"nginx {result['versions']['nginx']}; time to script_finished for N new viewers at once (s)")
     header = (f"{'page':<10}{'N':>4}{'ok':>5}{'p50':>8}{'p95':>8}{'max':>8}{'static p95':>12}{'ratio':>8}"
-              f"{'cpu s/sess':>11}{'MiB/sess':>10}")
+              f"{'cpu s/sess':>11}{'MiB/sess':>10}{'others':>8}")
     print(header)
     print("-" * len(header))
     for name, page in result["pages"].items():
@@ -323,9 +339,11 @@ def print_table(result: dict) -> None:
             print(f"{name:<10}{row['n']:>4}{row['ok']:>5}{fmt(row['p50_s']):>8}{fmt(row['p95_s']):>8}"
                   f"{fmt(row['max_s']):>8}{fmt(row['static']['p95_s'], 3):>12}"
                   f"{fmt(row['p95_ratio_to_static'], 0) + 'x':>8}{fmt(row['server_cpu_s_per_session'], 3):>11}"
-                  f"{fmt(row['rss_mib_per_open_session']):>10}")
+                  f"{fmt(row['rss_mib_per_open_session']):>10}"
+                  f"{format(row.get('other_processes_cpu_share', 0), '.0%'):>8}")
             for error in row["errors"]:
                 print(f"{'':<14}error: {error}")
+    print("(others: the share of the machine's CPU that processes other than the benchmark's used during the row)")
     print(f"\nreplicas' RSS idle {result['rss_idle_mib']} MiB; after the sessions closed: "
           + ", ".join(f"{name} {page['rss_after_close_mib']} MiB ({page['rss_after_close_vs_idle']:+.0%})"
                       for name, page in result["pages"].items()))
