@@ -298,6 +298,50 @@ def test_a_session_rerunning_without_pause_gets_a_friendly_message(app_warehouse
     assert at.title and not any(w.value == t("too_many_requests", "nb") for w in at.warning)
 
 
+def test_a_refused_run_skips_streamlits_forced_full_collection_and_other_runs_keep_it(app_warehouse, monkeypatch):
+    """Streamlit's script runner calls gc.collect(2) after every run; for a refused run that collection was nine
+    tenths of its cost. The refusal installs ui.page's collector in its place, which skips only a refused run."""
+    import gc
+    import inspect
+    import threading
+    import types
+
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.runtime.scriptrunner_utils.script_run_context_attr import SCRIPT_RUN_CONTEXT_ATTR_NAME
+
+    from ui import page
+
+    assert "gc.collect(2)" in inspect.getsource(script_runner.ScriptRunner._on_script_finished)  # what is skipped
+    _public(monkeypatch, app_warehouse)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.session_state[_BUCKET] = {"tokens": 0.0, "at": time.monotonic(), "refused": 0}
+    at.run()
+    assert not at.title
+    assert isinstance(script_runner.gc, page._PostRunCollector)   # installed by the refusal
+
+    calls = []
+    real = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda *args: calls.append(args) or real(*args))
+    run = type("Run", (), {})()
+    ctx = types.SimpleNamespace(parallel_coordinator=run)
+    thread = threading.current_thread()
+    setattr(thread, SCRIPT_RUN_CONTEXT_ATTR_NAME, ctx)
+    try:
+        script_runner.gc.collect(2)              # an ordinary run: collected
+        assert calls == [(2,)]
+        ctx.__dict__[page._REFUSED_RUN] = run    # what throttle() marks on a refused run
+        assert script_runner.gc.collect(2) == 0 and calls == [(2,)]
+        ctx.parallel_coordinator = type("Run", (), {})()   # the session's next run: collected again
+        script_runner.gc.collect(2)
+        assert calls == [(2,), (2,)]
+    finally:
+        delattr(thread, SCRIPT_RUN_CONTEXT_ATTR_NAME)
+    script_runner.gc.collect(2)                  # outside any run: collected
+    assert calls == [(2,), (2,), (2,)]
+    assert script_runner.gc.get_threshold() == gc.get_threshold()   # the rest is the real module
+
+
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -389,6 +433,7 @@ def flood_cost(warehouse: Path, *, limited: bool, n: int = 200) -> dict:
         process.wait(timeout=10)
 
 
+@pytest.mark.exclusive   # CPU, latency and read-count bounds: nothing else runs meanwhile
 def test_a_rerun_flood_costs_the_server_little_and_others_are_served(app_warehouse):
     after = flood_cost(app_warehouse, limited=True)
     print(f"\nrerun flood (200 reruns, limited): {after}")
