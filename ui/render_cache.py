@@ -100,3 +100,32 @@ def per_version_resource(fn: Callable) -> Callable:
     """Like per_version, for objects shared as they are (only read by their users: frozen Plotly figures, bytes,
     pyarrow tables)."""
     return _cached(fn, lambda value: value)
+
+
+def per_version_lru(max_entries: int) -> Callable:
+    """Like per_version, for arguments a visitor chooses freely (the explorer's state): only the `max_entries`
+    results used last are kept, so no number of different links can fill the memory."""
+
+    def decorate(fn: Callable) -> Callable:
+        lru: OrderedDict[tuple, Any] = OrderedDict()
+        lru_lock = threading.Lock()
+
+        @functools.wraps(fn)
+        def wrapper(*args):
+            key = (data.warehouse_version(), args)
+            with lru_lock:
+                if key in lru:
+                    lru.move_to_end(key)
+                    return lru[key]
+            value = freeze(fn(*args))
+            with lru_lock:
+                lru[key] = value
+                while len(lru) > max_entries:
+                    lru.popitem(last=False)
+            return value
+
+        wrapper.uncached = fn
+        wrapper.cache_clear = lambda: lru.clear()
+        return wrapper
+
+    return decorate
