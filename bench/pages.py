@@ -8,8 +8,8 @@ with the protocol client (bench/stclient.py), one after the other:
   process has imported nothing of the app yet, so this includes importing pandas, Plotly and DuckDB and opening the
   warehouse);
 - *first after warm-up*: the page's first viewer on a replica that deploy/serve.py's warm-up has prepared (every
-  public page once per language, as `make serve` does before nginx sends a replica viewers; the links measured
-  here name another goal and indicator than the warm-up opens);
+  public page once per language, every goal, the default indicator, as `make serve` does before nginx sends a
+  replica viewers; the indicator link measured here is not one the warm-up opens);
 - *warm*: the next WARM_VIEWS new viewers (a new session each, the caches warm); median, min and max.
 
 "Server-side" is the time from sending the browser's first BackMsg (rerun_script) to receiving script_finished on

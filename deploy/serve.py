@@ -49,8 +49,9 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 # Opened once on every replica (both languages) before nginx sends it viewers: the first script run of a process
 # imports pandas, Plotly and DuckDB, opens the warehouse and builds the shared per-version caches (a second or two
 # on 2 cores); after this a visitor's first view costs what a warm one does (bench/pages.py measures both).
-WARM_UP_PATHS = ["/", "/goal?goal=G1", "/indicator", "/explorer", "/compare", "/life_events", "/sources", "/about",
-                 "/assessment", "/report", "/method"]
+# The six goals of the strategy (G1-G6) are few enough to warm each; of the ~100 indicators only the default one is.
+WARM_UP_PATHS = ["/", *(f"/goal?goal=G{n}" for n in range(1, 7)), "/indicator", "/explorer", "/compare",
+                 "/life_events", "/sources", "/about", "/assessment", "/report", "/method"]
 WARM_UP_LANGS = ["nb", "en"]
 CHECK_EVERY = 1.0       # seconds between health checks of each replica
 HEALTH_TIMEOUT = 5.0    # a busy replica (a burst of new sessions on 2 cores) may take a while to answer

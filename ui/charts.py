@@ -31,12 +31,12 @@ class FrozenFigure(go.Figure):
     """A finished Plotly figure that is only sent, never changed: built once (ui.render_cache) and shared by every
     session. st.plotly_chart calls `to_dict()` on a figure, which deep-copies all of it (a third of a page's
     time); this one hands out the dict made once when it was frozen, so what is sent is always the figure as it
-    was then (st.plotly_chart and plotly.io.to_json only read it)."""
+    was then (st.plotly_chart and plotly.io.to_json only read it). The figure was validated when it was built;
+    the frozen one is an empty Figure around its spec, so freezing does not validate it a second time."""
 
     def __init__(self, figure: go.Figure) -> None:
-        spec = figure.to_dict()
-        super().__init__(spec, skip_invalid=False)
-        self._frozen_spec = spec
+        super().__init__()
+        self._frozen_spec = figure.to_dict()
 
     def to_dict(self) -> dict:
         return self._frozen_spec
