@@ -23,7 +23,7 @@ run: setup warehouse
 # One command: set up and run every test (browser tests use Debian's chromium, installed here when missing).
 test: setup browser nginx
 	$(PY) -m ruff check --quiet .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 browser:
 	@command -v chromium >/dev/null || { \

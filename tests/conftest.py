@@ -1,6 +1,7 @@
 """Shared test fixtures. Anything synthetic here is test data and says so."""
 from __future__ import annotations
 
+import fcntl
 import os
 from pathlib import Path
 
@@ -22,6 +23,41 @@ def shared_file(relative: str) -> Path:
             pytest.fail(f"{path} is missing (CI=true: ../shared must be present)")
         pytest.skip(f"{path} not available")
     return path
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Parallel runs (pytest-xdist, `make test` runs two workers): tests whose assertions depend on the machine not
+# being busy otherwise (a server's CPU for a flood, health-check latency, readers keeping pace with builds) are
+# marked `exclusive` and run alone: while one runs, the other worker waits before its next test. A reader/writer
+# lock on a file shared by the workers, with a gate so a waiting exclusive test is not starved by the others.
+# --------------------------------------------------------------------------------------------------------------
+
+def _lock_dir(config) -> Path | None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return None          # one process: nothing runs beside a test
+    base = config._tmp_path_factory.getbasetemp().parent   # shared by the workers of one run
+    return base
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    folder = _lock_dir(item.config)
+    if folder is None:
+        return (yield)
+    exclusive = item.get_closest_marker("exclusive") is not None
+    with open(folder / "exclusive.gate", "a") as gate, open(folder / "exclusive.lock", "a") as lock:
+        if exclusive:
+            fcntl.flock(gate, fcntl.LOCK_EX)      # no other test starts from now on
+            fcntl.flock(lock, fcntl.LOCK_EX)      # and the one running now has finished
+        else:
+            fcntl.flock(gate, fcntl.LOCK_SH)
+            fcntl.flock(lock, fcntl.LOCK_SH)
+            fcntl.flock(gate, fcntl.LOCK_UN)
+        try:
+            return (yield)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            fcntl.flock(gate, fcntl.LOCK_UN)
 
 
 @pytest.fixture

@@ -119,6 +119,7 @@ print(json.dumps({"reads": reads, "failures": failures, "mixed": mixed,
 """
 
 
+@pytest.mark.exclusive   # CPU, latency and read-count bounds: nothing else runs meanwhile
 def test_readers_in_threads_and_processes_never_fail_or_mix_builds_during_20_swaps(swapping, tmp_path,
                                                                                    small_catalog, small_snapshot):
     """The builds run in their own process, as `python -m etl build` does; the reader processes run at a lower
@@ -204,6 +205,7 @@ def test_a_corrupt_or_truncated_file_never_replaces_the_build_being_served(swapp
     assert data.build_info()["build_id"] in expected and data.warehouse_problem() is None
 
 
+@pytest.mark.exclusive   # CPU, latency and read-count bounds: nothing else runs meanwhile
 def test_a_long_console_query_does_not_block_a_swap_or_other_readers(swapping):
     from ui.sql_console import SqlTimeout, run_with_timeout
 
@@ -332,6 +334,7 @@ async def app_view(url: str, *, reruns: int = 0, timeout: float = 60) -> dict:
     return result
 
 
+@pytest.mark.exclusive   # CPU, latency and read-count bounds: nothing else runs meanwhile
 def test_app_sessions_never_fail_or_mix_builds_during_20_swaps(tmp_path):
     import pyarrow as pa
 
