@@ -132,3 +132,23 @@ def test_a_frozen_figure_sends_the_figure_it_was_made_from():
     assert pio.to_json(cold.to_dict(), validate=False) == pio.to_json(figure.to_dict(), validate=False)
     assert cold.to_dict() is cold.to_dict()   # no copy per view
     assert frozen(None) is None
+
+
+def test_freely_chosen_states_keep_only_the_last_ones(version):
+    made = []
+
+    @render_cache.per_version_lru(2)
+    def view(state):
+        made.append(state)
+        return [state]
+
+    assert view("a") == ("a",)          # frozen like per_version
+    view("b")
+    view("a")                            # a hit: "a" is now the most recent
+    view("c")                            # "b" goes
+    view("a")
+    view("b")
+    assert made == ["a", "b", "c", "b"]
+    version["key"] = ("v2",)             # a new build: computed again
+    view("a")
+    assert made[-1] == "a" and len(made) == 5
