@@ -12,6 +12,9 @@ with the protocol client (bench/stclient.py), one after the other:
   replica viewers; the indicator link measured here is not one the warm-up opens);
 - *warm*: the next WARM_VIEWS new viewers (a new session each, the caches warm); median, min and max.
 
+A last row, "(bare)", is a one-line Streamlit app (`st.write("hello")`) measured the same way on the same flags:
+what any page costs here before the app does anything.
+
 "Server-side" is the time from sending the browser's first BackMsg (rerun_script) to receiving script_finished on
 the websocket, straight to the replica (no nginx). The replica's CPU time per view (user + system, from psutil) is
 printed beside it: on a machine that other processes share it is the steadier figure.
@@ -75,14 +78,14 @@ def free_port() -> int:
 class Replica:
     """One production replica (deploy/serve.py's flags) on a free port, without nginx."""
 
-    def __init__(self, warehouse: Path, log: Path) -> None:
+    def __init__(self, warehouse: Path, log: Path, script: Path = ROOT / "app.py") -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "MONITOR_MODE": "public", "MONITOR_WAREHOUSE": str(warehouse),
                "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32), "PYTHONUNBUFFERED": "1"}
         self._log = open(log, "ab")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                                         *production_flags(self.port)], cwd=ROOT, env=env, stdout=self._log,
+        self.process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script),
+                                         *production_flags(self.port)], cwd=script.parent, env=env, stdout=self._log,
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.ps = psutil.Process(self.process.pid)
         deadline = time.monotonic() + 120
@@ -144,6 +147,23 @@ def measure(pages: dict[str, str], views: int = WARM_VIEWS, lang: str | None = N
                          "warm_cpu_median_ms": round(statistics.median(cpu) * 1000, 1), "views": views})
             print(f"  {name}: first {first * 1000:.0f} ms, warm median {statistics.median(seconds) * 1000:.0f} ms",
                   flush=True)
+        # The floor: a one-line Streamlit app (st.write of one word) on the same flags, measured the same way.
+        bare_dir = Path(tmp) / "bare"
+        bare_dir.mkdir()
+        shutil.copytree(ROOT / ".streamlit", bare_dir / ".streamlit")
+        (bare_dir / "app.py").write_text('import streamlit as st\n\nst.write("hello")\n', encoding="utf-8")
+        replica = Replica(warehouse, Path(tmp) / "bare.log", script=bare_dir / "app.py")
+        try:
+            first, first_cpu = replica.view("/")
+            warm = [replica.view("/") for _ in range(views)]
+        finally:
+            replica.stop()
+        bare = {"page": "(bare)", "path": "/", "first_ms": round(first * 1000, 1),
+                "first_cpu_ms": round(first_cpu * 1000, 1),
+                "warm_median_ms": round(statistics.median(w[0] for w in warm) * 1000, 1),
+                "warm_min_ms": round(min(w[0] for w in warm) * 1000, 1),
+                "warm_max_ms": round(max(w[0] for w in warm) * 1000, 1),
+                "warm_cpu_median_ms": round(statistics.median(w[1] for w in warm) * 1000, 1), "views": views}
         replica = Replica(warehouse, Path(tmp) / "warmed.log")
         try:
             warm_up_views(replica.port)
@@ -153,6 +173,8 @@ def measure(pages: dict[str, str], views: int = WARM_VIEWS, lang: str | None = N
                            first_after_warm_up_cpu_ms=round(cpu * 1000, 1))
         finally:
             replica.stop()
+        bare.update(first_after_warm_up_ms=bare["warm_median_ms"], first_after_warm_up_cpu_ms=bare["warm_cpu_median_ms"])
+        rows.append(bare)
     return rows
 
 
@@ -164,6 +186,11 @@ def print_table(rows: list[dict]) -> None:
     print(header)
     print("-" * len(header))
     for r in rows:
+        if r["page"] == "(bare)":
+            print(f"{r['page']:<12}{r['warm_median_ms']:>8.0f}ms{r['warm_min_ms']:>6.0f}ms{r['warm_max_ms']:>6.0f}ms"
+                  f"{r['warm_cpu_median_ms']:>7.0f}ms{r['first_ms']:>7.0f}ms{r['first_cpu_ms']:>9.0f}ms"
+                  f"{'':>12}  a one-line Streamlit app, same flags: the floor")
+            continue
         warm_ok = "met" if r["warm_median_ms"] <= TARGET_WARM_MS else "missed"
         first_ok = "met" if r["first_ms"] <= TARGET_FIRST_MS else "missed"
         warmed_ok = "met" if r["first_after_warm_up_ms"] <= TARGET_FIRST_MS else "missed"
