@@ -16,6 +16,11 @@ PHONE = {"width": 390, "height": 844}
 def test_overview_on_a_phone_has_no_sideways_scroll_and_readable_cards(browser, server, lang, heading, rating_words):
     page = _open(browser, f"{server}/?lang={lang}", heading, viewport=PHONE)
     try:
+        # On a busy machine the heading can be drawn before the run shows its status widget: wait for the cards
+        # themselves (six goal headings, "Goal n · short name") before measuring; the count is asserted below.
+        page.wait_for_function("""[...document.querySelectorAll('[data-testid="stMain"] h3')]
+            .filter(h => h.innerText.includes('·')).length >= 6""", timeout=30000)
+        page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30000)
         widths = page.evaluate("""() => {
             const main = document.querySelector('[data-testid="stMain"]') || document.scrollingElement;
             const over = [...document.querySelectorAll('[data-testid="stMain"] *')]
