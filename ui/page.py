@@ -14,6 +14,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from ui import data
 from ui.i18n import DEFAULT_LANG, LANGS, format_datetime, format_number, t
+from ui.render_cache import per_version
 
 
 _APP_RUN = "_monitor_app_run"
@@ -226,8 +227,12 @@ def require_warehouse(lang: str) -> None:
     st.stop()
 
 
-def freshness(lang: str) -> None:
+@per_version
+def freshness_text(lang: str) -> str:
     info = data.build_info()
-    st.caption(t("freshness", lang, built=format_datetime(info["built_at"], lang), build_id=info["build_id"],
-                 n_obs=format_number(int(info["n_observations"]), lang),
-                 n_sources=format_number(int(info["n_sources"]), lang)))
+    return t("freshness", lang, built=format_datetime(info["built_at"], lang), build_id=info["build_id"],
+             n_obs=format_number(int(info["n_observations"]), lang), n_sources=format_number(int(info["n_sources"]), lang))
+
+
+def freshness(lang: str) -> None:
+    st.caption(freshness_text(lang))
