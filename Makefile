@@ -18,7 +18,7 @@ endif
 
 # One command: set up, build the warehouse from the committed data files if needed, start the app.
 run: setup warehouse
-	MONITOR_MODE=$(MONITOR_MODE) $(PY) -m streamlit run app.py $(STREAMLIT_FLAGS)
+	MONITOR_MODE=$(MONITOR_MODE) $(PY) deploy/streamlit_server.py run app.py $(STREAMLIT_FLAGS)
 
 # One command: set up and run every test (browser tests use Debian's chromium, installed here when missing).
 test: setup browser nginx

@@ -84,7 +84,7 @@ class Replica:
         env = {**os.environ, "MONITOR_MODE": "public", "MONITOR_WAREHOUSE": str(warehouse),
                "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32), "PYTHONUNBUFFERED": "1"}
         self._log = open(log, "ab")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script),
+        self.process = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "streamlit_server.py"), "run", str(script),
                                          *production_flags(self.port)], cwd=script.parent, env=env, stdout=self._log,
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.ps = psutil.Process(self.process.pid)

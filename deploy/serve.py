@@ -222,7 +222,7 @@ class Supervisor:
         return env
 
     def start_replica(self, replica: Replica) -> None:
-        args = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        args = [sys.executable, str(ROOT / "deploy" / "streamlit_server.py"), "run", str(ROOT / "app.py"),
                 *production_flags(replica.port, compression=self.compression)]
         log = open(self.runtime / f"replica-{replica.port}.log", "ab")  # noqa: SIM115 - owned by the child
         # Own session: a Ctrl-C in the terminal reaches the supervisor only, which then stops nginx and the

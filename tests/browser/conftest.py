@@ -50,7 +50,7 @@ def browser_warehouse(real_warehouse) -> Path:
 def _serve(warehouse: Path, public: bool):
     port = _free_port()
     env = {**os.environ, "MONITOR_WAREHOUSE": str(warehouse), "MONITOR_MODE": "public" if public else ""}
-    args = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+    args = [sys.executable, str(ROOT / "deploy" / "streamlit_server.py"), "run", str(ROOT / "app.py"), "--server.port", str(port),
             "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     if public:
         args += ["--client.showErrorDetails", "none", "--client.toolbarMode", "viewer"]

@@ -10,6 +10,8 @@ def _first_visit(browser, warehouse, path: str, public: bool):
     try:
         page.goto(url + path)
         page.locator('[data-testid="stSidebar"]').get_by_text("English").wait_for(timeout=30000)
+        # The sidebar is drawn first: wait for the page's own heading too, then for the run to end.
+        page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=30000)
         page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=30000)
         return page.locator("h1").all_inner_texts(), page.locator('[data-testid="stSidebar"]').inner_text()
     finally:

@@ -1,0 +1,51 @@
+"""deploy/streamlit_server.py: the server's listening socket has TCP_NODELAY, and so has every connection it
+accepts (without it Nagle's algorithm and the viewer's delayed acknowledgement add up to 40 ms to every run)."""
+from __future__ import annotations
+
+import importlib.util
+import socket
+
+from tests.conftest import ROOT
+
+
+def _launcher():
+    spec = importlib.util.spec_from_file_location("monitor_streamlit_server", ROOT / "deploy" / "streamlit_server.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_streamlit_binds_without_nodelay_and_the_launcher_adds_it(monkeypatch):
+    from streamlit.web.server.starlette import starlette_server
+
+    original = starlette_server._bind_socket
+    plain = original("127.0.0.1", 0, 8)
+    try:  # the defect the launcher exists for: Streamlit's own socket leaves Nagle on for what it accepts
+        client = socket.create_connection(plain.getsockname())
+        accepted, _ = plain.accept()
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+        accepted.close()
+        client.close()
+    finally:
+        plain.close()
+
+    monkeypatch.setattr(starlette_server, "_bind_socket", original)
+    assert _launcher().patch_nodelay() is True
+    assert starlette_server._bind_socket is not original
+    listening = starlette_server._bind_socket("127.0.0.1", 0, 8)
+    try:
+        assert listening.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+        client = socket.create_connection(listening.getsockname())
+        accepted, _ = listening.accept()
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+        accepted.close()
+        client.close()
+    finally:
+        listening.close()
+
+
+def test_every_server_the_project_starts_goes_through_the_launcher():
+    for path in ("Makefile", "deploy/serve.py", "bench/pages.py", "tests/browser/conftest.py"):
+        text = (ROOT / path).read_text(encoding="utf-8")
+        assert "streamlit_server.py" in text and "-m streamlit run" not in text \
+            and '"-m", "streamlit"' not in text, path
