@@ -23,11 +23,13 @@ def _open(browser, url: str, heading: str, viewport: dict | None = None):
     page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900})
     page.goto(url)
     page.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
-    # Wait for the script run to finish: while it runs, Streamlit fades stale elements (lower contrast).
-    page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]') && !document.querySelector('[data-stale=\"true\"]')",
-        timeout=30000)
-    page.wait_for_timeout(300)
+    # While a script runs, Streamlit fades stale elements (lower contrast). Wait for the run to finish and stay finished: the page's language script can start one more short
+    # run, and a faded element needs its CSS transition to end (checked twice, 600 ms apart).
+    for _ in range(2):
+        page.wait_for_function(
+            "!document.querySelector('[data-testid=\"stStatusWidget\"]') && !document.querySelector('[data-stale=\"true\"]')",
+            timeout=30000)
+        page.wait_for_timeout(600)
     return page
 
 
