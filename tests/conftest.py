@@ -114,3 +114,16 @@ def page_text(at: AppTest) -> str:
     parts += [i.value for i in at.info] + [e.value for e in at.error] + [h.value for h in at.header]
     parts += [s.value for s in at.subheader] + [f"{m.value} {m.label}" for m in at.metric]
     return "\n".join(parts)
+
+
+def curated_rows() -> list[dict[str, str]]:
+    """Every row of the committed curated files data/curated/*.csv, as text."""
+    import csv
+
+    from etl.paths import CURATED_DIR
+
+    rows = []
+    for path in sorted(CURATED_DIR.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows += list(csv.DictReader(handle))
+    return rows

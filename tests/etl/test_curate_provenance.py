@@ -11,19 +11,10 @@ from pathlib import Path
 import pytest
 
 from etl.curate import CurateError, apply_read_from, curate_all, provenance_problems
-from etl.paths import CURATED_DIR
 from etl.sources import SOURCES_DIR
-from tests.conftest import SHARED, shared_file
+from tests.conftest import SHARED, curated_rows, shared_file
 
 UNLOCATED = "Modenhetsanalyse: Kapabilitetsmodenhet for nasjonale fellesløsninger"
-
-
-def _curated() -> list[dict[str, str]]:
-    rows = []
-    for path in sorted(CURATED_DIR.glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows += list(csv.DictReader(handle))
-    return rows
 
 
 def _sources_without(tmp_path: Path, *rule_tables: str) -> Path:
@@ -45,11 +36,11 @@ def test_no_curated_figure_comes_from_the_report_nobody_can_locate():
     with (SHARED / "reference-data/published-figures.csv").open(encoding="utf-8", newline="") as handle:
         unlocated = [r for r in csv.DictReader(handle) if UNLOCATED in r["notes"]]
     assert len(unlocated) >= 50  # Norway and EU27 2023-2025, ten e-government activities, three SSB barriers
-    assert not [r for r in _curated() if UNLOCATED in r["note"]]
+    assert not [r for r in curated_rows() if UNLOCATED in r["note"]]
 
 
 def test_the_third_party_un_2024_copy_is_named_and_flagged_secondary():
-    rows = [r for r in _curated() if r["source_dataset"].startswith("UN E-Government Survey 2024")]
+    rows = [r for r in curated_rows() if r["source_dataset"].startswith("UN E-Government Survey 2024")]
     assert len(rows) == 24
     assert all(r["source_url"].startswith("https://github.com/MaryliaCruzS/") for r in rows)
     assert all("secondary" in r["flags"].split(";") for r in rows)

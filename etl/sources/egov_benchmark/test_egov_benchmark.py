@@ -8,6 +8,7 @@ import pytest
 from etl.curate import CurateContext, load_catalog
 from etl.readers import ReadError
 from etl.sources import get
+from tests.conftest import curated_rows
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 
@@ -51,21 +52,9 @@ def test_life_event_break_is_flagged_once_per_life_event():
         assert flagged == set(new_method[:1])
 
 
-def _curated() -> list[dict[str, str]]:
-    import csv
-
-    from etl.paths import CURATED_DIR
-
-    rows = []
-    for path in sorted(CURATED_DIR.glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows += list(csv.DictReader(handle))
-    return rows
-
-
 def _ranks(indicator: str) -> dict[tuple[str, str], str]:
     """{(period, source_org): value} of Norway's rank rows in the curated files."""
-    return {(r["period"], r["source_org"]): r["value"] for r in _curated()
+    return {(r["period"], r["source_org"]): r["value"] for r in curated_rows()
             if r["indicator_id"] == indicator and r["geo"] == "NO"}
 
 
@@ -83,7 +72,7 @@ def test_overall_rank_from_the_ec_workbook_beside_digdirs_citation():
 def test_derived_ranks_say_how_and_agree_with_digdir_where_the_method_is_the_same():
     """Every derived row is flagged and names the sheet, column and country count; from the 2020 method update on,
     Digdir's overall and key-enabler ranks are the ranks of the workbook's scores."""
-    derived = [r for r in _curated() if "derived" in r["flags"].split(";")]
+    derived = [r for r in curated_rows() if "derived" in r["flags"].split(";")]
     assert {r["indicator_id"] for r in derived} == {"egovbench_rank", "egovbench_transparency_rank",
                                                     "egovbench_key_enablers_rank",
                                                     "egovbench_digital_availability_rank"}
