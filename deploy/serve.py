@@ -34,6 +34,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -200,6 +201,10 @@ class Replica:
     started_at: float = 0.0
     last_ok: float = 0.0
     failures: list[str] = field(default_factory=list)
+    # The pid whose warm-up finished, and the thread warming the current one: only a new process is warmed (a
+    # replica that missed one health check keeps its caches), and the loop keeps checking the others meanwhile.
+    warmed_pid: int | None = None
+    warming: threading.Thread | None = None
 
 
 class Supervisor:
@@ -251,11 +256,12 @@ class Supervisor:
 
     def warm_up(self, replica: Replica) -> None:
         """Every public page once per language, straight to the replica (never fails the start: logged)."""
-        started = time.monotonic()
+        started, pid = time.monotonic(), replica.process.pid
         try:
             failed = [v.url for v in warm_up_views(replica.port) if not v.ok]
         except Exception as exc:  # noqa: BLE001 - a warm-up problem never keeps a healthy replica out
             failed = [f"{type(exc).__name__}: {exc}"]
+        replica.warmed_pid = pid
         self.log(f"replica :{replica.port} warmed up in {time.monotonic() - started:.1f} s"
                  + (f" ({len(failed)} views failed: {failed[:3]})" if failed else ""))
 
@@ -334,6 +340,7 @@ class Supervisor:
         self.stop_process(replica.process, signal.SIGKILL, wait=5)
         replica.restarts += 1
         replica.failures.append(why)
+        replica.warming = None  # a warm-up still running ends on its own (its pid is not this one)
         self.start_replica(replica)
 
     def check(self, replica: Replica) -> None:
@@ -342,15 +349,21 @@ class Supervisor:
             code = replica.process.returncode if replica.process else None
             self.restart(replica, f"exited with {code}")
             return
+        if replica.warming is not None:
+            if replica.warming.is_alive():   # a restarted replica gets viewers again once it is warm
+                return
+            replica.warming = None
+            replica.last_ok = time.monotonic()
         status = self.health(replica)
         if status == "ok":
             replica.last_ok = now
             if not replica.healthy:
                 self.log(f"replica :{replica.port} healthy (pid {replica.process.pid})")
-                if not replica.up_in_nginx:   # a restarted replica: warm before it gets viewers again
-                    self.warm_up(replica)
-                    replica.last_ok = time.monotonic()
             replica.healthy = True
+            if replica.warmed_pid != replica.process.pid:
+                replica.warming = threading.Thread(target=self.warm_up, args=(replica,), daemon=True)
+                replica.warming.start()
+                return
             self.set_up_in_nginx(replica, True)
             return
         if replica.healthy and status == "refused":

@@ -205,3 +205,60 @@ def test_new_warehouse_reaches_all_replicas_without_a_failed_request(tmp_path, r
         # ... and those viewers were served by both replicas: each one reads the new file, no restart.
         assert len(upstreams_since(offset)) == 2
         assert all(r["restarts"] == 0 for r in server.state()["replicas"])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The supervisor's health loop (no processes: a fake replica process and a scripted health answer)
+# ---------------------------------------------------------------------------------------------------------------
+class _FakeProcess:
+    def __init__(self, pid: int) -> None:
+        self.pid, self.returncode = pid, None
+
+    def poll(self):
+        return None
+
+
+def _supervisor(tmp_path, monkeypatch, answers: list[str]):
+    supervisor = serve.Supervisor(port=9000, replicas=1, listen="127.0.0.1", runtime=tmp_path,
+                                  warehouse=tmp_path / "w.duckdb", first_replica_port=9001, compression=True)
+    (tmp_path / "nginx").mkdir()
+    monkeypatch.setattr(serve, "nginx_worker_user", lambda: None)
+    monkeypatch.setattr(supervisor, "health", lambda replica: answers.pop(0))
+    warmed: list[int] = []
+    monkeypatch.setattr(serve, "warm_up_views", lambda port: warmed.append(port) or [])
+    replica = supervisor.replicas[0]
+    replica.process = _FakeProcess(100)
+    return supervisor, replica, warmed
+
+
+def _check_until_warm(supervisor, replica) -> None:
+    supervisor.check(replica)
+    if replica.warming is not None:
+        replica.warming.join(timeout=10)
+        supervisor.check(replica)
+
+
+def test_a_replica_that_missed_one_health_check_is_back_in_nginx_without_a_warm_up(tmp_path, monkeypatch):
+    supervisor, replica, warmed = _supervisor(tmp_path, monkeypatch, ["ok", "ok", "refused", "ok"])
+    _check_until_warm(supervisor, replica)           # first answer: the new process is warmed, then in nginx
+    assert warmed == [9001] and replica.up_in_nginx and replica.warmed_pid == 100
+    supervisor.check(replica)                         # a refused answer: out of nginx ...
+    assert not replica.up_in_nginx and not replica.healthy
+    supervisor.check(replica)                         # ... and back at the next answer, the caches still warm
+    assert replica.up_in_nginx and replica.healthy and warmed == [9001]
+    assert "server 127.0.0.1:9001 max_fails=1 fail_timeout=5s;" in supervisor.conf.read_text()
+
+
+def test_a_new_process_stays_out_of_nginx_until_it_is_warm(tmp_path, monkeypatch):
+    supervisor, replica, warmed = _supervisor(tmp_path, monkeypatch, ["ok", "ok"])
+    replica.warmed_pid, replica.up_in_nginx = 99, False  # a restarted replica: another pid than the warmed one
+    release = __import__("threading").Event()
+    monkeypatch.setattr(serve, "warm_up_views", lambda port: release.wait(10) and warmed.append(port) or [])
+    supervisor.check(replica)
+    assert replica.warming is not None and not replica.up_in_nginx
+    supervisor.check(replica)                         # still warming: not checked, not back in
+    assert not replica.up_in_nginx
+    release.set()
+    replica.warming.join(timeout=10)
+    supervisor.check(replica)
+    assert replica.up_in_nginx and warmed == [9001] and replica.warmed_pid == 100

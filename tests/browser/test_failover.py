@@ -64,6 +64,16 @@ def _replicas_serving_host_config(serve) -> set[str]:
             if "/_stcore/host-config" in line and "upstream=" in line}
 
 
+def _diagnostics(serve) -> str:
+    """What a failed run needs to be understood: the supervisor's log and state, nginx's error and access logs."""
+    nginx = serve.runtime / "nginx"
+    parts = [f"state: {json.dumps(serve.state())}", f"serve.log: {serve.log_text()}"]
+    for name in ("error.log", "access.log"):
+        path = nginx / name
+        parts.append(f"{name}: {path.read_text(errors='replace')[-3000:] if path.exists() else '(none)'}")
+    return "\n".join(parts)
+
+
 def _wait_healthy(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -77,17 +87,22 @@ def _wait_healthy(url: str, timeout: float = 60) -> None:
     raise AssertionError(f"{url} not healthy within {timeout} s")
 
 
+@pytest.mark.exclusive   # two replicas' warm-up and a browser beside another worker's test starve the health checks
 def test_replica_killed_new_sessions_served_by_the_other(served, browser):
     serve = served
+    deadline = time.monotonic() + 60
+    while not all(r["healthy"] and r["in_nginx"] for r in serve.state()["replicas"]):
+        assert time.monotonic() < deadline, _diagnostics(serve)
+        time.sleep(0.5)
     state = serve.state()
-    assert [r["healthy"] for r in state["replicas"]] == [True, True]
     # Viewers arrive through nginx; each gets a route cookie, so they spread over both replicas.
     paths = ["/", "/indicator?indicator=egdi_value", "/?lang=en", "/goal?goal=G3"] * 3
     viewers = []
     # Open viewers until both replicas hold at least one session (the route cookie is random per viewer).
     while paths and (len(viewers) < 2 or len(_replicas_serving_host_config(serve)) < 2):
         viewers.append(_open(browser, serve.base_url + paths.pop(0)))
-    assert _replicas_serving_host_config(serve) == {f"127.0.0.1:{r['port']}" for r in state["replicas"]}
+    assert _replicas_serving_host_config(serve) == {f"127.0.0.1:{r['port']}" for r in state["replicas"]}, (
+        _diagnostics(serve))
     for _, page in viewers:
         _no_error_shown(page)
     assert len({_route(context) for context, _ in viewers}) == len(viewers)
