@@ -203,7 +203,7 @@ def _usable_observations(observations: pd.DataFrame, lags: Mapping[str, int] | N
     breakdown = obs["breakdown"].fillna("").astype(str) if "breakdown" in obs else ""
     preferred = obs["is_preferred"].fillna(False).astype(bool) if "is_preferred" in obs else True
     flags = obs["flags"].fillna("").astype(str) if "flags" in obs else pd.Series("", index=obs.index)
-    exact = ~flags.map(lambda f: bool(set(f.split(";")) & set(METHOD.non_exact_flags)))
+    exact = ~flags.map(lambda f: bool(set(f.split(";")) & set(METHOD.non_exact_flags))).astype(bool)  # bool when empty too
     obs = obs[(breakdown == "") & preferred & obs["value"].notna() & exact]
     published = obs["published"] if "published" in obs else pd.Series(None, index=obs.index, dtype=object)
     lags = lags or {}
