@@ -7,7 +7,7 @@ import streamlit as st
 from ui.bundle import indicator_csv, warehouse_bundle
 from ui.downloads import download_buttons_for
 from ui.explorer_render import available_breakdowns as breakdowns_for, explorer_result, indicator_labels, options
-from ui.i18n import format_number, geo_name, t
+from ui.i18n import geo_name, t
 from ui.page import current_lang, show_problems
 from ui.url_state import MAX_GEOS, MAX_INDICATORS, ExplorerState, parse_state, problem_message, sync_params
 
@@ -78,7 +78,7 @@ if result["warning"]:
     st.warning(result["warning"])
 if result["info"]:
     st.info(result["info"])
-view = result["view"].copy()
+view = result["view"]
 
 st.subheader(t("explorer_charts", lang))
 for chart in result["charts"]:
@@ -90,8 +90,7 @@ for chart in result["charts"]:
 st.subheader(t("explorer_table", lang))
 st.caption(t("explorer_table_caption", lang, n=len(view)))
 labels = {c: t(f"explorer_col_{c}", lang) for c in view.columns}
-styled = view.style.format({c: (lambda v: format_number(v, lang)) for c in ("value", "index_value") if c in view.columns})
-st.dataframe(styled, hide_index=True, column_config={
+st.dataframe(result["table"], hide_index=True, column_config={
     **{c: st.column_config.Column(label) for c, label in labels.items()},
     "source_url": st.column_config.LinkColumn(labels["source_url"]),
     "year": st.column_config.NumberColumn(labels["year"], format="%d"),

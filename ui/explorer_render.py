@@ -13,6 +13,7 @@ from ui.explorer_view import VIEW_COLUMNS, index_to_base, select_observations
 from ui.i18n import flag_names, format_number, format_value, geo_name, t
 from ui.page import plain
 from ui.render_cache import per_version, per_version_lru
+from ui.styled_table import formatted_table
 from ui.tables import markdown_table
 from ui.url_state import ExplorerState
 
@@ -144,5 +145,7 @@ def explorer_result(indicators: tuple, geos: tuple, year_from, year_to, index_ye
                        "table_label": t("explorer_chart_table", lang, unit=unit_label),
                        "table": markdown_table(table)})
 
+    number = lambda v: format_number(v, lang)  # noqa: E731
     return {"warning": warning, "info": info, "charts": charts, "view": view,
+            "table": formatted_table(view, {"value": number, "index_value": number}),
             "downloads": file_payloads(view, "monitor-explorer")}
