@@ -12,8 +12,9 @@ The supervisor
   when it answers again it is marked up;
 - stops nginx (graceful) and the replicas on SIGINT/SIGTERM.
 
-A new warehouse needs nothing from here: `python -m etl build` renames a new file into place, and each replica's
-next rerun sees the new inode/mtime and opens it (ui/data.py).
+A new warehouse needs no restart: `python -m etl build` renames a new file into place, and each replica's next
+rerun sees the new inode/mtime and opens it (ui/data.py). The supervisor sees the new file too and warms every
+replica on it while it keeps serving, so the first viewers after a build do not each build a page.
 
 Environment: PORT, REPLICAS, MONITOR_LISTEN (nginx's address, default 127.0.0.1; 0.0.0.0 in a container),
 MONITOR_RUNTIME_DIR (default deploy/run), MONITOR_WAREHOUSE, MONITOR_COOKIE_SECRET (else a generated file in the
@@ -201,9 +202,11 @@ class Replica:
     started_at: float = 0.0
     last_ok: float = 0.0
     failures: list[str] = field(default_factory=list)
-    # The pid whose warm-up finished, and the thread warming the current one: only a new process is warmed (a
-    # replica that missed one health check keeps its caches), and the loop keeps checking the others meanwhile.
-    warmed_pid: int | None = None
+    # (pid, warehouse file) of the last finished warm-up, and the thread warming now. A new process is warmed
+    # before it gets viewers; a new build is warmed while the replica keeps serving (the first viewer after a
+    # build would otherwise build each page); a replica that missed one health check keeps its caches. The loop
+    # goes on checking every replica meanwhile.
+    warmed: tuple | None = None
     warming: threading.Thread | None = None
 
 
@@ -254,14 +257,24 @@ class Supervisor:
         except OSError:
             return "refused"
 
-    def warm_up(self, replica: Replica) -> None:
-        """Every public page once per language, straight to the replica (never fails the start: logged)."""
-        started, pid = time.monotonic(), replica.process.pid
+    def warehouse_stamp(self) -> tuple | None:
+        """Which warehouse file is served: a build renames a new file into place (a new inode)."""
+        try:
+            stat = self.warehouse.stat()
+        except OSError:
+            return None
+        return stat.st_ino, stat.st_mtime_ns
+
+    def warm_up(self, replica: Replica, wanted: tuple | None = None) -> None:
+        """Every public page once per language, straight to the replica (never fails the start: logged).
+        `wanted`: the (pid, warehouse) this warms, recorded when it is done."""
+        started = time.monotonic()
+        wanted = wanted or (replica.process.pid, self.warehouse_stamp())
         try:
             failed = [v.url for v in warm_up_views(replica.port) if not v.ok]
         except Exception as exc:  # noqa: BLE001 - a warm-up problem never keeps a healthy replica out
             failed = [f"{type(exc).__name__}: {exc}"]
-        replica.warmed_pid = pid
+        replica.warmed = wanted
         self.log(f"replica :{replica.port} warmed up in {time.monotonic() - started:.1f} s"
                  + (f" ({len(failed)} views failed: {failed[:3]})" if failed else ""))
 
@@ -340,7 +353,6 @@ class Supervisor:
         self.stop_process(replica.process, signal.SIGKILL, wait=5)
         replica.restarts += 1
         replica.failures.append(why)
-        replica.warming = None  # a warm-up still running ends on its own (its pid is not this one)
         self.start_replica(replica)
 
     def check(self, replica: Replica) -> None:
@@ -349,22 +361,19 @@ class Supervisor:
             code = replica.process.returncode if replica.process else None
             self.restart(replica, f"exited with {code}")
             return
-        if replica.warming is not None:
-            if replica.warming.is_alive():   # a restarted replica gets viewers again once it is warm
-                return
-            replica.warming = None
-            replica.last_ok = time.monotonic()
         status = self.health(replica)
         if status == "ok":
             replica.last_ok = now
             if not replica.healthy:
                 self.log(f"replica :{replica.port} healthy (pid {replica.process.pid})")
             replica.healthy = True
-            if replica.warmed_pid != replica.process.pid:
-                replica.warming = threading.Thread(target=self.warm_up, args=(replica,), daemon=True)
+            pid = replica.process.pid
+            wanted = (pid, self.warehouse_stamp())
+            if replica.warmed != wanted and not (replica.warming and replica.warming.is_alive()):
+                replica.warming = threading.Thread(target=self.warm_up, args=(replica, wanted), daemon=True)
                 replica.warming.start()
-                return
-            self.set_up_in_nginx(replica, True)
+            if replica.warmed is not None and replica.warmed[0] == pid:   # a new process: once it is warm
+                self.set_up_in_nginx(replica, True)
             return
         if replica.healthy and status == "refused":
             self.set_up_in_nginx(replica, False)

@@ -13,6 +13,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -226,6 +227,7 @@ def _supervisor(tmp_path, monkeypatch, answers: list[str]):
     monkeypatch.setattr(supervisor, "health", lambda replica: answers.pop(0))
     warmed: list[int] = []
     monkeypatch.setattr(serve, "warm_up_views", lambda port: warmed.append(port) or [])
+    (tmp_path / "w.duckdb").write_bytes(b"first")
     replica = supervisor.replicas[0]
     replica.process = _FakeProcess(100)
     return supervisor, replica, warmed
@@ -233,15 +235,15 @@ def _supervisor(tmp_path, monkeypatch, answers: list[str]):
 
 def _check_until_warm(supervisor, replica) -> None:
     supervisor.check(replica)
-    if replica.warming is not None:
-        replica.warming.join(timeout=10)
-        supervisor.check(replica)
+    replica.warming.join(timeout=10)
+    supervisor.check(replica)
 
 
 def test_a_replica_that_missed_one_health_check_is_back_in_nginx_without_a_warm_up(tmp_path, monkeypatch):
     supervisor, replica, warmed = _supervisor(tmp_path, monkeypatch, ["ok", "ok", "refused", "ok"])
-    _check_until_warm(supervisor, replica)           # first answer: the new process is warmed, then in nginx
-    assert warmed == [9001] and replica.up_in_nginx and replica.warmed_pid == 100
+    replica.up_in_nginx = False
+    _check_until_warm(supervisor, replica)           # the new process is warmed, then in nginx
+    assert warmed == [9001] and replica.up_in_nginx and replica.warmed[0] == 100
     supervisor.check(replica)                         # a refused answer: out of nginx ...
     assert not replica.up_in_nginx and not replica.healthy
     supervisor.check(replica)                         # ... and back at the next answer, the caches still warm
@@ -250,15 +252,33 @@ def test_a_replica_that_missed_one_health_check_is_back_in_nginx_without_a_warm_
 
 
 def test_a_new_process_stays_out_of_nginx_until_it_is_warm(tmp_path, monkeypatch):
-    supervisor, replica, warmed = _supervisor(tmp_path, monkeypatch, ["ok", "ok"])
-    replica.warmed_pid, replica.up_in_nginx = 99, False  # a restarted replica: another pid than the warmed one
-    release = __import__("threading").Event()
+    supervisor, replica, warmed = _supervisor(tmp_path, monkeypatch, ["ok", "ok", "ok"])
+    replica.warmed, replica.up_in_nginx = (99, supervisor.warehouse_stamp()), False  # restarted: another pid
+    release = threading.Event()
     monkeypatch.setattr(serve, "warm_up_views", lambda port: release.wait(10) and warmed.append(port) or [])
     supervisor.check(replica)
-    assert replica.warming is not None and not replica.up_in_nginx
-    supervisor.check(replica)                         # still warming: not checked, not back in
-    assert not replica.up_in_nginx
+    assert replica.warming.is_alive() and not replica.up_in_nginx
+    supervisor.check(replica)                         # still warming: checked, not back in, not warmed twice
+    assert not replica.up_in_nginx and replica.healthy
     release.set()
     replica.warming.join(timeout=10)
     supervisor.check(replica)
-    assert replica.up_in_nginx and warmed == [9001] and replica.warmed_pid == 100
+    assert replica.up_in_nginx and warmed == [9001] and replica.warmed[0] == 100
+
+
+def test_a_new_build_is_warmed_while_the_replica_keeps_serving(tmp_path, monkeypatch):
+    supervisor, replica, warmed = _supervisor(tmp_path, monkeypatch, ["ok", "ok", "ok", "ok"])
+    _check_until_warm(supervisor, replica)
+    assert warmed == [9001] and replica.up_in_nginx
+    supervisor.check(replica)                         # same build: nothing to warm
+    assert warmed == [9001]
+    next_build = tmp_path / "w.duckdb.next"
+    next_build.write_bytes(b"next")
+    os.replace(next_build, supervisor.warehouse)      # what `etl build` does
+    release = threading.Event()
+    monkeypatch.setattr(serve, "warm_up_views", lambda port: release.wait(10) and warmed.append(port) or [])
+    supervisor.check(replica)
+    assert replica.warming.is_alive() and replica.up_in_nginx   # warming the new build, still serving
+    release.set()
+    replica.warming.join(timeout=10)
+    assert warmed == [9001, 9001] and replica.warmed == (100, supervisor.warehouse_stamp())
