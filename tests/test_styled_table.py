@@ -35,9 +35,10 @@ def test_numbers_shown_in_the_language_and_the_same_as_a_fresh_styler():
     shown, proto = _sent(table)
     assert shown["value"].tolist() == ["0,9315", "1\u00a0234,5", "12"]
     assert shown["geo"].tolist() == ["NO", "SE", "DK"]
-    fresh, fresh_proto = _sent(FRAME.style.format({"value": lambda v: format_number(v, "nb")}))
+    fresh, _ = _sent(FRAME.style.format({"value": lambda v: format_number(v, "nb")}))
     pd.testing.assert_frame_equal(shown, fresh)
-    assert proto.styler.styles == fresh_proto.styler.styles.replace(fresh_proto.styler.uuid, proto.styler.uuid)
+    # Only the formatted column's cells carry a style (and so a display value pass): column 1, rows 0-2.
+    assert proto.styler.styles.split(" {")[0] == ", ".join(f"#T_{proto.styler.uuid}_row{r}_col1" for r in range(3))
     assert len(calls) == 3
 
     # Sent again (another viewer): the same display values, and the formatter is not run again.
@@ -45,3 +46,8 @@ def test_numbers_shown_in_the_language_and_the_same_as_a_fresh_styler():
     pd.testing.assert_frame_equal(again, shown)
     assert len(calls) == 3
 
+
+
+def test_a_table_without_the_formatted_columns_is_sent_as_it_is():
+    shown, _ = _sent(formatted_table(FRAME, {"index_value": lambda v: "never"}))
+    pd.testing.assert_frame_equal(shown, FRAME.astype(str))

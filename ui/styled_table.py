@@ -4,7 +4,8 @@ Styler (Streamlit sends its display values beside the data). Made once per wareh
 Streamlit marshals a Styler on every st.dataframe call: pandas' `_compute` and `_translate` build a dict per cell
 and our formatter runs per value, about two thirds of the explorer's rerun. `formatted_table` keeps the
 translated result of its first render, so a table shown from the per-version cache (ui.render_cache) costs its
-first viewer that work and every later one only Streamlit's own copy of the display values. It is read-only after
+first viewer that work and every later one only Streamlit's own copy of the display values (of the formatted
+columns only, see below). It is read-only after
 that first render; the lock keeps two first viewers from translating into one object at once."""
 from __future__ import annotations
 
@@ -19,7 +20,12 @@ def formatted_table(frame: pd.DataFrame, formatters: dict[str, Callable]) -> Sty
     """`frame` with each column in `formatters` shown through its formatter (the data keep their type), rendered
     once. It stays a plain pandas Styler (Streamlit recognises one by its exact type, not a subclass); only this
     object's `_compute` and `_translate` are replaced by ones that keep the first result."""
-    styler = frame.style.format({c: f for c, f in formatters.items() if c in frame.columns})
+    columns = [c for c in formatters if c in frame.columns]
+    # Streamlit sends a display value for each cell that has an HTML id; with `cell_ids=False` pandas gives ids
+    # only to cells that carry a style, so the formatted columns get one (numbers align right) and the other
+    # columns are sent as their plain text without a Styler pass over each of them.
+    styler = (Styler(frame, cell_ids=False).format({c: formatters[c] for c in columns})
+              .map(lambda _: "text-align: right", subset=columns))
     compute, translate = styler._compute, styler._translate
     rendered: list = []
     lock = threading.Lock()
