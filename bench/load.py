@@ -9,7 +9,8 @@ finished, so the servers' resident memory with N open sessions is measured; then
 Baseline: the same content (texts, tables and the Plotly figures as JSON) written as one static HTML page per
 page into a temporary directory and served by the same nginx, fetched by the same N at once.
 
-Prints a table and writes bench/results/load-<date>.json (committed: the figures a change is compared with), with
+Prints a table and writes bench/results/load-<date>T<hhmm>.json (committed: the figures a change is compared with;
+never overwrites an earlier run), with
 core count and versions. Reports what it measures and asserts nothing; the targets (p95 <= 2 s at N = 50, <= 5 MiB
 per open session, memory back within 20 % of idle after the sessions close) are printed beside the figures.
 
@@ -320,7 +321,7 @@ def main() -> int:
                                          "rss_after_close_vs_idle": round(after / rss_idle - 1, 3)}
             result["restarts"] = sum(r["restarts"] for r in serve.state()["replicas"])
     print_table(result)
-    out = args.out or BENCH / "results" / f"load-{datetime.now().strftime('%Y-%m-%d')}.json"
+    out = args.out or BENCH / "results" / f"load-{datetime.now().strftime('%Y-%m-%dT%H%M')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"results: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
