@@ -5,8 +5,8 @@ deploy/serve.py (MONITOR_MODE=public, a private copy of the warehouse) is starte
 with the protocol client (bench/stclient.py), one after the other:
 
 - *first view*: the page's first viewer after the replica started (its per-warehouse-version caches are cold; the
-  process has imported nothing of the app yet, so this includes importing pandas, Plotly and DuckDB and opening the
-  warehouse);
+  launcher has loaded pandas, Plotly and DuckDB before the server listened, but none of the app's own modules, so
+  this includes importing those, opening the warehouse and building the page);
 - *first after warm-up*: the page's first viewer on a replica that deploy/serve.py's warm-up has prepared (every
   public page once per language, every goal, the default indicator, as `make serve` does before nginx sends a
   replica viewers; the indicator link measured here is not one the warm-up opens);
@@ -67,6 +67,7 @@ PAGES = {
 WARM_VIEWS = 25
 TARGET_WARM_MS = 50.0
 TARGET_FIRST_MS = 300.0
+COMPRESSION = os.environ.get("MONITOR_WS_COMPRESSION", "1") != "0"  # as deploy/serve.py reads it
 
 
 def free_port() -> int:
@@ -85,7 +86,7 @@ class Replica:
                "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32), "PYTHONUNBUFFERED": "1"}
         self._log = open(log, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "streamlit_server.py"), "run", str(script),
-                                         *production_flags(self.port)], cwd=script.parent, env=env, stdout=self._log,
+                                         *production_flags(self.port, compression=COMPRESSION)], cwd=script.parent, env=env, stdout=self._log,
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.ps = psutil.Process(self.process.pid)
         deadline = time.monotonic() + 120
@@ -198,7 +199,7 @@ def print_table(rows: list[dict]) -> None:
               f"{r['warm_cpu_median_ms']:>7.0f}ms{r['first_ms']:>7.0f}ms{r['first_cpu_ms']:>9.0f}ms"
               f"{r['first_after_warm_up_ms']:>10.0f}ms{warm_ok:>8}{first_ok + '/' + warmed_ok:>14}")
     print(f"(ms; warm = {rows[0]['views'] if rows else WARM_VIEWS} new viewers after the first; first = the first "
-          f"viewer after the replica started, nothing imported yet; 1st warmed = the first viewer of this link after "
+          f"viewer after the replica started, the app's modules and caches cold; 1st warmed = the first viewer of this link after "
           f"deploy/serve.py's warm-up of {len(WARM_UP_PATHS)} pages x {len(WARM_UP_LANGS)} languages; the last "
           f"column: first / 1st warmed against {TARGET_FIRST_MS:.0f} ms)")
     pages = [r for r in rows if r["page"] != "(bare)"]
@@ -214,7 +215,7 @@ def print_table(rows: list[dict]) -> None:
     print(f"target first view after a start <= {TARGET_FIRST_MS:.0f} ms (make serve: replicas get viewers once "
           f"warm): {_verdict(slowest['first_after_warm_up_ms'], TARGET_FIRST_MS)} (slowest: {slowest['page']}, "
           f"{slowest['first_after_warm_up_ms']:.0f} ms); a cold process without the warm-up: "
-          f"{min(cold):.0f}-{max(cold):.0f} ms, most of it importing pandas, Plotly and DuckDB")
+          f"{min(cold):.0f}-{max(cold):.0f} ms (importing the app, opening the warehouse, building the page)")
 
 
 def _verdict(value: float, target: float) -> str:

@@ -49,3 +49,19 @@ def test_every_server_the_project_starts_goes_through_the_launcher():
         text = (ROOT / path).read_text(encoding="utf-8")
         assert "streamlit_server.py" in text and "-m streamlit run" not in text \
             and '"-m", "streamlit"' not in text, path
+
+
+def test_the_launcher_loads_the_page_libraries_and_freezes_them_before_the_server_starts():
+    import subprocess
+    import sys
+
+    code = ("import importlib.util, sys, gc; "
+            f"spec = importlib.util.spec_from_file_location('launcher', {str(ROOT / 'deploy' / 'streamlit_server.py')!r}); "
+            "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); "
+            "assert 'pandas' not in sys.modules and gc.get_freeze_count() == 0; "
+            "n = m.preload_and_freeze(); "
+            "print(n, all(name in sys.modules for name in m.PRELOAD))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    frozen, loaded = int(out[0]), out[1]
+    assert loaded == "True"
+    assert frozen > 50_000   # the libraries' objects: far more than a bare interpreter holds
