@@ -1,7 +1,7 @@
 """What the explorer shows for one state (indicators, countries, years, index year, breakdowns) and language: the
 messages, one frozen chart per unit with its sentence and table, the table of exactly what is shown and its
 download files. Built once per warehouse version and state (the last MAX_STATES states are kept,
-ui.render_cache); the widgets' options are built once per version. The page (pages/explorer.py) only sends them."""
+ui.render_cache); the widgets' options are built once per version. The page (ui/explorer_page.py) only sends them."""
 from __future__ import annotations
 
 import pandas as pd

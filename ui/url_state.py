@@ -151,8 +151,8 @@ EXPLORER_PARAMS = ("indicators", "geo", "from", "to", "index", "breakdown")
 def sync_params(state: ExplorerState) -> None:
     """Keep the URL in step with the explorer's choices; an emptied choice stays empty when the link is opened."""
     wanted = {"indicators": "", "geo": "", **state.to_params()}
-    for key in EXPLORER_PARAMS:
-        if key in wanted and st.query_params.get(key) != wanted[key]:
-            st.query_params[key] = wanted[key]
-        elif key not in wanted and key in st.query_params:
-            del st.query_params[key]
+    current = st.query_params.to_dict()
+    params = {k: v for k, v in current.items() if k not in EXPLORER_PARAMS}
+    params.update({k: wanted[k] for k in EXPLORER_PARAMS if k in wanted})
+    if params != current:
+        st.query_params.from_dict(params)  # one message to the browser, not one per parameter
