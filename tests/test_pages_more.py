@@ -105,7 +105,21 @@ def page(warehouse, monkeypatch):
     return open_page
 
 
+def open_explorer_tab(at: AppTest, text_key: str) -> AppTest:
+    """Open one of the explorer's tabs (their hidden content does not run) as a click on it would."""
+    from ui.explorer_page import TAB_KEY
+    from ui.i18n import t
+
+    lang = "en" if "en" in str(at.query_params.get("lang", "")) else "nb"
+    at.session_state[TAB_KEY] = t(text_key, lang)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def explorer_table(at: AppTest) -> pd.DataFrame:
+    if not at.dataframe:
+        open_explorer_tab(at, "explorer_table")
     return at.dataframe[0].value.reset_index(drop=True)
 
 
@@ -114,7 +128,7 @@ def explorer_table(at: AppTest) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------------------------
 
 EXPECTED = {  # a phrase from the page in each language, plus a check against the warehouse below
-    "explorer": {"nb": "Tabell over det som vises", "en": "Table of what is shown"},
+    "explorer": {"nb": "Velg indikatorer og land", "en": "Choose indicators and countries"},
     "compare": {"nb": "Norges plassering over tid", "en": "Norway's rank over time"},
     "life_events": {"nb": "livshendelser har minst én indikator", "en": "life events have at least one indicator"},
     "sources": {"nb": "Alle kildene tallene i monitoren kommer fra", "en": "Every source the monitor's figures come from"},
@@ -177,6 +191,8 @@ def test_sql_console_is_registered_only_outside_the_public_mode():
 
 def test_explorer_two_indicators_three_geographies_shows_exactly_the_warehouse_rows(page, con):
     at = page("explorer", lang="en", indicators="egdi_value,egdi_rank", geo="NO,SE,FI")
+    # one chart per unit (the charts tab is open first): an index and a rank never share an axis
+    assert len(at.get("plotly_chart")) == 2 and not at.dataframe   # the table's tab has not run
     table = explorer_table(at)
     expected = con.execute("""
         SELECT indicator_id, geo, period, value FROM observations
@@ -186,8 +202,7 @@ def test_explorer_two_indicators_three_geographies_shows_exactly_the_warehouse_r
     shown = table[["indicator_id", "geo", "period", "value"]].sort_values(["indicator_id", "geo", "period"])
     pd.testing.assert_frame_equal(shown.reset_index(drop=True), expected, check_dtype=False)
     assert set(table["geo_name"]) == {"Norway", "Sweden", "Finland"}
-    # one chart per unit: an index and a rank never share an axis
-    assert len(at.get("plotly_chart")) == 2
+    assert not at.get("plotly_chart")   # and the charts' tab does not run beside the table's
     assert [m.value for m in at.multiselect[:2]] == [["egdi_value", "egdi_rank"], ["NO", "SE", "FI"]]
 
 
@@ -249,6 +264,7 @@ def test_explorer_breakdowns_where_the_data_have_them(page, con):
 def test_explorer_downloads_hold_exactly_the_table(page, media):
     at = page("explorer", lang="nb", indicators="egdi_value,egovbench_overall", geo="NO,SE,DK")
     table = explorer_table(at)
+    open_explorer_tab(at, "explorer_download")
     buttons = {b.proto.url.rsplit(".", 1)[-1] if "." in b.proto.url.rsplit("/", 1)[-1] else "parquet": b
                for b in at.download_button if b.proto.url}
     csv = media.file_bytes(buttons["csv"].proto.url)
@@ -300,6 +316,8 @@ def test_explorer_offers_the_published_file_of_each_chosen_indicator(page, media
     from etl.publish import exports
 
     at = page("explorer", lang="en", indicators="egdi_value,egovbench_overall", geo="NO")
+    assert not at.download_button   # the downloads' tab has not run
+    open_explorer_tab(at, "explorer_download")
     published = {b.proto.label: b for b in at.download_button if b.proto.label.endswith(".csv")}
     assert set(published) == {"egdi_value.csv", "egovbench_overall.csv"}
     from ui import bundle

@@ -16,6 +16,8 @@ from ui.url_state import MAX_GEOS, MAX_INDICATORS, ExplorerState, parse_state, p
 
 DEFAULT_INDICATORS = ["egdi_value", "egdi_rank"]
 DEFAULT_GEOS = ["NO", "SE", "DK", "FI", "EU27"]
+TABS = ("explorer_charts", "explorer_table", "explorer_download")   # text keys of the tabs, in order
+TAB_KEY = "explorer_tab"   # the open tab's label, in session state
 
 
 def show() -> None:
@@ -86,23 +88,33 @@ def show() -> None:
         st.info(result["info"])
     view = result["view"]
 
-    st.subheader(t("explorer_charts", lang))
-    for chart in result["charts"]:
-        st.markdown(chart["summary"])
-        st.plotly_chart(chart["figure"], config={"displaylogo": False}, key=f"explorer_chart_{chart['unit_id']}")
-        with st.expander(chart["table_label"]):
-            st.markdown(chart["table"])
+    # Charts, table and downloads in tabs whose hidden content does not run (on_change="rerun"): a new viewer gets
+    # the charts without paying for the sortable table and the download files (the product's "tabs: table,
+    # download"); switching tabs reruns the page in the same session.
+    charts_tab, table_tab, download_tab = st.tabs([t(key, lang) for key in TABS], key=TAB_KEY, on_change="rerun")
+    with charts_tab:
+        if charts_tab.open:
+            for chart in result["charts"]:
+                st.markdown(chart["summary"])
+                st.plotly_chart(chart["figure"], config={"displaylogo": False},
+                                key=f"explorer_chart_{chart['unit_id']}")
+                with st.expander(chart["table_label"]):
+                    st.markdown(chart["table"])
+    with table_tab:
+        if table_tab.open:
+            st.caption(t("explorer_table_caption", lang, n=len(view)))
+            labels = {c: t(f"explorer_col_{c}", lang) for c in view.columns}
+            st.dataframe(result["table"], hide_index=True, column_config={
+                **{c: st.column_config.Column(label) for c, label in labels.items()},
+                "source_url": st.column_config.LinkColumn(labels["source_url"]),
+                "year": st.column_config.NumberColumn(labels["year"], format="%d"),
+            }, key="explorer_table")
+    with download_tab:
+        if download_tab.open:
+            _downloads(result, chosen, lang)
 
-    st.subheader(t("explorer_table", lang))
-    st.caption(t("explorer_table_caption", lang, n=len(view)))
-    labels = {c: t(f"explorer_col_{c}", lang) for c in view.columns}
-    st.dataframe(result["table"], hide_index=True, column_config={
-        **{c: st.column_config.Column(label) for c, label in labels.items()},
-        "source_url": st.column_config.LinkColumn(labels["source_url"]),
-        "year": st.column_config.NumberColumn(labels["year"], format="%d"),
-    }, key="explorer_table")
 
-    st.subheader(t("explorer_download", lang))
+def _downloads(result, chosen: list[str], lang: str) -> None:
     st.caption(t("explorer_download_note", lang))
     download_buttons_for(result["downloads"], "monitor-explorer", lang)
 

@@ -12,6 +12,7 @@ PAGES = [
     ("/assessment?lang=nb", "Sluttvurdering av strategiperioden 2019–2025", "nb"),
     ("/assessment?lang=en", "Final assessment of the strategy period 2019–2025", "en"),
     ("/report?goal=G6&lang=en", "Report: goal 6", "en"),
+    ("/explorer?lang=nb", "Utforsk tallene", "nb"),
     ("/?lang=en&viewport=phone", "Status of the six goals", "en"),
 ]
 PHONE = {"width": 390, "height": 844}
@@ -63,3 +64,18 @@ def test_public_mode_hides_the_sql_console_in_the_browser(browser, server, publi
     finally:
         private.close()
         public.close()
+
+
+def test_explorer_tabs_run_their_content_when_opened(browser, server):
+    """The table and the downloads are in tabs whose content runs only when opened: a click shows them."""
+    page = _open(browser, server + "/explorer?lang=en&indicators=egdi_value&geo=NO,SE", "Explore the figures")
+    try:
+        page.locator("[data-testid='stPlotlyChart']").first.wait_for(timeout=30000)
+        assert page.locator("[data-testid='stDataFrame']").count() == 0
+        page.get_by_role("tab", name="Table of what is shown").click()
+        page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30000)
+        page.get_by_role("tab", name="Download the view").click()
+        page.get_by_role("button", name="Download CSV").first.wait_for(timeout=30000)
+        assert "indicators=egdi_value" in page.url and ("geo=NO%2CSE" in page.url or "geo=NO,SE" in page.url)
+    finally:
+        page.close()
