@@ -15,33 +15,32 @@ def _launcher():
     return module
 
 
+def _nodelay_of_accepted(listening: socket.socket) -> int:
+    """TCP_NODELAY on a connection `listening` accepts (the socket is closed afterwards)."""
+    try:
+        client = socket.create_connection(listening.getsockname())
+        accepted, _ = listening.accept()
+        value = accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        accepted.close()
+        client.close()
+        return value
+    finally:
+        listening.close()
+
+
 def test_streamlit_binds_without_nodelay_and_the_launcher_adds_it(monkeypatch):
     from streamlit.web.server.starlette import starlette_server
 
     original = starlette_server._bind_socket
-    plain = original("127.0.0.1", 0, 8)
-    try:  # the defect the launcher exists for: Streamlit's own socket leaves Nagle on for what it accepts
-        client = socket.create_connection(plain.getsockname())
-        accepted, _ = plain.accept()
-        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
-        accepted.close()
-        client.close()
-    finally:
-        plain.close()
+    # the defect the launcher exists for: Streamlit's own socket leaves Nagle on for what it accepts
+    assert _nodelay_of_accepted(original("127.0.0.1", 0, 8)) == 0
 
     monkeypatch.setattr(starlette_server, "_bind_socket", original)
     assert _launcher().patch_nodelay() is True
     assert starlette_server._bind_socket is not original
     listening = starlette_server._bind_socket("127.0.0.1", 0, 8)
-    try:
-        assert listening.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
-        client = socket.create_connection(listening.getsockname())
-        accepted, _ = listening.accept()
-        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
-        accepted.close()
-        client.close()
-    finally:
-        listening.close()
+    assert listening.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    assert _nodelay_of_accepted(listening) == 1
 
 
 def test_every_server_the_project_starts_goes_through_the_launcher():
