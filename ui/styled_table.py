@@ -2,11 +2,11 @@
 Styler (Streamlit sends its display values beside the data). Made once per warehouse version and view.
 
 Streamlit marshals a Styler on every st.dataframe call: pandas' `_compute` and `_translate` build a dict per cell
-and our formatter runs per value, about two thirds of the explorer's rerun. `formatted_table` keeps the
-translated result of its first render, so a table shown from the per-version cache (ui.render_cache) costs its
-first viewer that work and every later one only Streamlit's own copy of the display values (of the formatted
-columns only, see below). It is read-only after
-that first render; the lock keeps two first viewers from translating into one object at once."""
+and our formatter runs per value (on the explorer's table that was two thirds of the page's run). `formatted_table`
+keeps the translated result of its first render, so a table shown from the per-version cache (ui.render_cache)
+costs its first viewer that work and every later one only Streamlit's own copy of the display values, of the
+formatted columns only (see below). It is read-only after that first render; the lock keeps two first viewers from
+translating into one object at once."""
 from __future__ import annotations
 
 import threading
