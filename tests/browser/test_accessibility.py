@@ -72,9 +72,9 @@ def test_explorer_tabs_run_their_content_when_opened(browser, server):
     try:
         page.locator("[data-testid='stPlotlyChart']").first.wait_for(timeout=30000)
         assert page.locator("[data-testid='stDataFrame']").count() == 0
-        page.get_by_role("tab", name="Table of what is shown").click()
+        page.get_by_role("tab", name="Table", exact=True).click()
         page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30000)
-        page.get_by_role("tab", name="Download the view").click()
+        page.get_by_role("tab", name="Download", exact=True).click()
         page.get_by_role("button", name="Download CSV").first.wait_for(timeout=30000)
         assert "indicators=egdi_value" in page.url and ("geo=NO%2CSE" in page.url or "geo=NO,SE" in page.url)
     finally:
