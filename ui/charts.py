@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from ui import comparable
 from ui.i18n import chart_separators, format_value, geo_name, t
 
 # Okabe–Ito: distinguishable with the common forms of colour blindness.
@@ -50,13 +51,28 @@ def frozen(figure: go.Figure | None) -> FrozenFigure | None:
     return None if figure is None else FrozenFigure(figure)
 
 
+def _gap_at(part: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """`part` with an empty point just before `year`, so the line is not drawn across a method change there."""
+    if year is None or not ((part["year"] < year).any() and (part["year"] >= year).any()):
+        return part
+    gap = pd.DataFrame({"year": [year - 0.5], "value": [float("nan")]})
+    return pd.concat([part[["year", "value"]], gap]).sort_values("year", kind="stable")
+
+
 def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, lang: str,
-               series_label=None, target: tuple[float, str, str] | None = None, rank: bool = False) -> go.Figure:
-    """One line per value of `series` over `year`; `frame` has columns year, value and `series`."""
+               series_label=None, target: tuple[float, str, str] | None = None, rank: bool = False,
+               breaks: list[tuple[object, int, str]] | None = None) -> go.Figure:
+    """One line per value of `series` over `year`; `frame` has columns year, value and `series`. `breaks`:
+    (series key or None for every series, first comparable year, label) — the line is not drawn across the
+    break and a dashed vertical line with the label marks it."""
     fig = go.Figure()
     keys = ordered_geos(frame[series]) if series == "geo" else list(dict.fromkeys(frame[series]))
+    breaks = breaks or []
     for position, key in enumerate(keys):
         part = frame[frame[series] == key].sort_values("year")
+        for which, year, _ in breaks:
+            if which is None or which == key:
+                part = _gap_at(part, year)
         style = series_style(position)
         name = series_label(key) if series_label else str(key)
         fig.add_trace(go.Scatter(
@@ -65,6 +81,9 @@ def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, la
             marker={"symbol": style["symbol"], "size": 9, "color": style["color"]},
             hovertemplate=f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
         ))
+    for position, (_, year, label) in enumerate(breaks):  # labels one under another when several
+        fig.add_vline(x=year - 0.5, line={"color": "#555555", "dash": "dash", "width": 1.5},
+                      annotation_text=label, annotation_position="top right", annotation_yshift=-18 * position)
     if target is not None:
         value, period, label = target
         fig.add_hline(y=value, line={"color": "#555555", "dash": "dot", "width": 1.5},
@@ -83,24 +102,21 @@ def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, la
     return fig
 
 
-def indicator_summary(frame: pd.DataFrame, unit_kind: str, lang: str) -> str:
-    """One sentence: Norway's first and latest value in the chart, and the peers in Norway's latest year."""
+def indicator_summary(frame: pd.DataFrame, unit_kind: str, lang: str, score: dict | None = None,
+                      peers: pd.DataFrame | None = None, comparable_from=None) -> str:
+    """One sentence: Norway's change over the comparable segment the score used (indicator_scores' base and
+    latest period), what was left out before a method change, and the peers in Norway's latest period (the
+    values the level score compared with; bounds as bounds) — ui.comparable."""
     norway = frame[frame["geo"] == "NO"].sort_values("year")
     if norway.empty:
         geos = ", ".join(geo_name(g, lang) for g in ordered_geos(frame["geo"]))
         return t("summary_no_norway", lang, geos=geos)
-    first, last = norway.iloc[0], norway.iloc[-1]
     fmt = lambda v: format_value(v, unit_kind, lang)  # noqa: E731
-    if len(norway) == 1:
-        text = t("summary_single", lang, last=fmt(last["value"]), last_year=last["period"])
-    else:
-        text = t("summary_trend", lang, first=fmt(first["value"]), first_year=first["period"],
-                 last=fmt(last["value"]), last_year=last["period"])
-    same_year = frame[(frame["year"] == last["year"]) & (frame["geo"] != "NO")]
-    if not same_year.empty:
-        peers = ", ".join(
-            f"{geo_name(row.geo, lang)} {fmt(row.value)}"
-            for row in same_year.set_index("geo").loc[ordered_geos(same_year["geo"])].reset_index().itertuples()
-        )
-        text += t("summary_peers", lang, peers=peers)
-    return text
+    text = comparable.trend_sentence(frame, score, fmt, lang, comparable_from)
+    return text + comparable.peers_sentence(frame, score, peers, comparable.PEER_GEOS, fmt, lang, ordered_geos)
+
+
+def break_label(period, lang: str, name: str | None = None) -> str:
+    """The chart's mark of a method change: 'New method from 2020' (with the series' name when several)."""
+    label = t("chart_break", lang, period=period)
+    return f"{name}: {label}" if name else label

@@ -542,3 +542,8 @@ def changes() -> pd.DataFrame:
 def status_changes(geo: str = "NO") -> pd.DataFrame:
     """Trend statuses that differ from the previous build's."""
     return query("SELECT * FROM status_changes WHERE geo = ? ORDER BY indicator_id", geo)
+
+
+def all_score_peers(geo: str = "NO") -> pd.DataFrame:
+    """Every indicator's peers as the level score compared them with `geo` (indicator_score_peers)."""
+    return query("SELECT * FROM indicator_score_peers WHERE geo = ? ORDER BY indicator_id, peer_geo", geo)

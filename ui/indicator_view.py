@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-from ui import data, scores
-from ui.charts import frozen, indicator_summary, line_chart
+from ui import comparable, data, scores
+from ui.charts import break_label, frozen, indicator_summary, line_chart
 from ui.downloads import file_payloads
 from ui.i18n import flag_names, format_value, geo_name, t
 from ui.render_cache import per_version, per_version_resource
@@ -89,7 +89,7 @@ def indicator_texts(indicator_id: str, lang: str) -> dict:
         "metrics": metrics,
         "status": status,
         "explanation": explanation,
-        "summary": f"**{indicator_summary(totals, kind, lang)}**",
+        "summary": f"**{indicator_summary(totals, kind, lang, scored, data.indicator_score_peers(indicator_id, 'NO'), ind['comparable_from'])}**",
         "sources": "\n".join(f"- {r.source_org} – {r.source_dataset}: <{r.source_url}> ({r.size})"
                              for r in sources.itertuples()),
     }
@@ -105,9 +105,12 @@ def indicator_figures(indicator_id: str, lang: str) -> tuple:
     target = None
     if pd.notna(ind["target_value"]):
         target = (float(ind["target_value"]), ind["target_period"], t("target", lang))
+    # the whole series is drawn; a method change before the comparable segment the score uses is marked
+    mark = comparable.break_mark(totals, data.indicator_score(indicator_id, "NO"), ind["comparable_from"])
+    breaks = [] if mark is None else [(None, mark[0], break_label(mark[1], lang))]
     fig = line_chart(totals, series="geo", series_label=lambda g: geo_name(g, lang),
                      title=t("chart_title", lang, name=ind[f"name_{lang}"]), y_title=ind[f"unit_label_{lang}"],
-                     lang=lang, target=target, rank=kind == "rank")
+                     lang=lang, target=target, rank=kind == "rank", breaks=breaks)
     breakdown_rows = all_rows[(all_rows["breakdown"] != "") & all_rows["is_preferred"]]
     breakdowns = None
     if not breakdown_rows.empty:
