@@ -12,7 +12,8 @@ from ui import data, precision, scores
 from ui.glance import confidence, counted_scores, freshness_line, scored_history
 from ui.i18n import format_change, format_value, t
 from ui.render_cache import per_version
-from ui.tables import markdown_table, page_url
+from ui.tables import link, markdown_table, page_url
+from ui.views import flags_text
 
 PERIOD_START, PERIOD_END = 2019, 2025
 # «Fremtidens digitale Norge» (2024–2030), the successor strategy; the URL as given in shared/domain/strategy.md §1.
@@ -35,14 +36,36 @@ def _catalog() -> pd.DataFrame:
 
 
 def _with_texts(frame: pd.DataFrame) -> pd.DataFrame:
-    texts = precision.latest_texts("NO")
-    return frame.merge(texts, on="indicator_id", how="left")
+    """`frame` (indicator_scores rows) with the value texts and the sources of its base and latest figures."""
+    texts = precision.latest_texts("NO")[["indicator_id", "latest_text", "base_text"]]
+    sources = data.score_sources("NO").drop(columns=["base_flags", "latest_flags"])
+    return frame.merge(texts, on="indicator_id", how="left").merge(sources, on="indicator_id", how="left")
 
 
 def _value(row, ind, which: str, lang: str) -> str:
+    """A base or latest figure with its period and its flags in words: '0,8630 (2024) ⚠ secondary source'."""
     text = row.get(f"{which}_text")
     shown = precision.value_shown(row[f"{which}_value"], ind["unit_kind"], ind["unit_id"], ind["unit_limit"], text, lang)
-    return f"{shown} ({row[f'{which}_period']})"
+    flagged = flags_text(row.get(f"{which}_flags"), lang)
+    return f"{shown} ({row[f'{which}_period']})" + (f" {flagged}" if flagged else "")
+
+
+def _source(row, which: str) -> str | None:
+    org, url = row.get(f"{which}_source_org"), row.get(f"{which}_source_url")
+    if _missing(org):
+        return None
+    return link(str(org), str(url)) if not _missing(url) and str(url) else str(org)
+
+
+def _sources(row, lang: str) -> str:
+    """Where the two figures were read, as Markdown links: one publisher when both come from the same page, else
+    'start: [A](…) · latest: [B](…)'."""
+    base, latest = _source(row, "base"), _source(row, "latest")
+    if base is None or base == latest:
+        return latest or "–"
+    if latest is None:
+        return t("assess_source_start", lang, source=base)
+    return f"{t('assess_source_start', lang, source=base)} · {t('assess_source_end', lang, source=latest)}"
 
 
 def _name_link(indicator_id: str, catalog: pd.DataFrame, lang: str) -> str:
@@ -115,8 +138,10 @@ def like_for_like_block(goal_id: str, lang: str, catalog: pd.DataFrame) -> list[
                      "url": page_url("indicator", indicator=row["indicator_id"], lang=lang),
                      t("assess_col_start", lang): _value(row, ind, "base", lang),
                      t("assess_col_end", lang): _value(row, ind, "latest", lang),
-                     t("col_status", lang): scores.status_text(row["status"], lang)})
-    lines.append(markdown_table(pd.DataFrame(rows), links={t("col_indicator", lang): "url"}))
+                     t("col_status", lang): scores.status_text(row["status"], lang),
+                     t("col_source", lang): _sources(row, lang)})
+    lines.append(markdown_table(pd.DataFrame(rows), links={t("col_indicator", lang): "url"},
+                                markdown=(t("col_source", lang),)))
     return lines
 
 
@@ -141,7 +166,8 @@ def movers_block(goal_id: str, lang: str, catalog: pd.DataFrame) -> list[str]:
             if ind["unit_kind"] == "rank":
                 change = scores.change_text(row, "rank", lang)
             items.append(f"- {_name_link(row['indicator_id'], catalog, lang)}: {_value(row, ind, 'base', lang)} → "
-                         f"{_value(row, ind, 'latest', lang)}, {change} — {scores.status_text(row['status'], lang)}")
+                         f"{_value(row, ind, 'latest', lang)}, {change} — {scores.status_text(row['status'], lang)}; "
+                         f"{t('assess_sources', lang, sources=_sources(row, lang))}")
         lines.append(f"**{t(key, lang)}:**\n" + "\n".join(items))
     return lines
 

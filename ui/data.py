@@ -544,6 +544,24 @@ def status_changes(geo: str = "NO") -> pd.DataFrame:
     return query("SELECT * FROM status_changes WHERE geo = ? ORDER BY indicator_id", geo)
 
 
+def score_sources(geo: str = "NO") -> pd.DataFrame:
+    """Per indicator: where the figures behind indicator_scores' base and latest values were read (the preferred
+    total for `geo` in base_period and latest_period): flags (as stored by the scoring), publisher, dataset, link."""
+    return query("""
+        SELECT s.indicator_id, s.base_flags, s.latest_flags,
+               bo.source_org AS base_source_org, bo.source_dataset AS base_source_dataset,
+               bo.source_url AS base_source_url,
+               lo.source_org AS latest_source_org, lo.source_dataset AS latest_source_dataset,
+               lo.source_url AS latest_source_url
+        FROM indicator_scores s
+        LEFT JOIN observations bo ON bo.indicator_id = s.indicator_id AND bo.geo = s.geo AND bo.breakdown = ''
+             AND bo.period = s.base_period AND bo.is_preferred
+        LEFT JOIN observations lo ON lo.indicator_id = s.indicator_id AND lo.geo = s.geo AND lo.breakdown = ''
+             AND lo.period = s.latest_period AND lo.is_preferred
+        WHERE s.geo = ?
+        ORDER BY s.indicator_id""", geo)
+
+
 def all_score_peers(geo: str = "NO") -> pd.DataFrame:
     """Every indicator's peers as the level score compared them with `geo` (indicator_score_peers)."""
     return query("SELECT * FROM indicator_score_peers WHERE geo = ? ORDER BY indicator_id, peer_geo", geo)

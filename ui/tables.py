@@ -18,8 +18,10 @@ def link(text: str, url: str) -> str:
     return f"[{_escape(text)}]({url})"
 
 
-def markdown_table(frame: pd.DataFrame, *, links: dict[str, str] | None = None) -> str:
-    """`frame` holds display strings; `links` maps a column to the column holding each cell's URL."""
+def markdown_table(frame: pd.DataFrame, *, links: dict[str, str] | None = None, markdown: tuple[str, ...] = ()) -> str:
+    """`frame` holds display strings; `links` maps a column to the column holding each cell's URL; the cells of
+    the `markdown` columns are Markdown already (e.g. several links made with `link`), only line breaks and
+    pipes are escaped."""
     links = links or {}
     shown = [c for c in frame.columns if c not in links.values()]
     lines = ["| " + " | ".join(_escape(c) for c in shown) + " |", "|" + "---|" * len(shown)]
@@ -29,7 +31,10 @@ def markdown_table(frame: pd.DataFrame, *, links: dict[str, str] | None = None) 
             text = "" if pd.isna(row[column]) else str(row[column])
             url = row[links[column]] if column in links else None
             linked = isinstance(url, str) and bool(url) and bool(text)
-            cells.append(link(text, url) if linked else _escape(text))
+            if column in markdown:
+                cells.append(text.replace("|", "\\|").replace("\n", " "))
+            else:
+                cells.append(link(text, url) if linked else _escape(text))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -18,6 +18,19 @@ def flags_text(flags, lang: str) -> str:
     return f"{FLAG_ICON} {flag_names(str(flags), lang)}"
 
 
+def flags_with_base(row, lang: str) -> str:
+    """The latest figure's flags, and the base figure's (the start of the scored change) where they differ:
+    '⚠ secondary source · start (2019-2020): ⚠ break in series'."""
+    if row is None or pd.isna(row["latest_value"]):
+        return ""
+    latest = flags_text(row["latest_flags"], lang)
+    base = flags_text(row["base_flags"], lang) if scores.has_change(row) else ""
+    if not base or set(str(row["base_flags"]).split(";")) == set(str(row["latest_flags"] or "").split(";")):
+        return latest
+    at_start = t("flags_at_start", lang, period=row["base_period"], flags=base)
+    return f"{latest} · {at_start}" if latest else at_start
+
+
 @per_version
 def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str:
     """Markdown table of a goal's indicators from indicator_scores: Norway's latest value at the publisher's
@@ -48,7 +61,7 @@ def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str
             "url": page_url("indicator", indicator=ind.indicator_id, lang=lang),
             t("col_latest", lang): latest,
             t("col_period", lang): row["latest_period"] if has_value else "–",
-            t("col_flags", lang): flags_text(row["latest_flags"], lang) if has_value else "",
+            t("col_flags", lang): flags_with_base(row, lang),
             t("col_change", lang): change,
             t("col_since", lang): scores.since_text(row),
             t("col_status", lang): scores.status_text(None if row is None else row["status"], lang),
