@@ -595,3 +595,129 @@ def test_report_carries_the_final_assessment_of_its_goal(app, lang):
     assert t("report_assessment", lang) in [h.value for h in at.header]
     assert "Fremtidens digitale Norge" in text and t("sure_title", lang) in text
     assert t("assess_years_without", lang, years="2019") in text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Issue 9: headlines over the comparable segment; flags and the real source beside every summary figure
+# ---------------------------------------------------------------------------------------------------------------
+
+def shows_number(text: str, value: float, lang: str) -> bool:
+    """`text`'s first number is `value` at the precision shown (whatever the number of decimals)."""
+    match = re.search(r"[0-9][0-9\u00a0,.]*", text)
+    if not match:
+        return False
+    digits = match.group(0).replace("\u00a0", "").rstrip(".,")
+    digits = digits.replace(",", "") if lang == "en" else digits.replace(",", ".")
+    places = len(digits.split(".")[1]) if "." in digits else 0
+    return abs(float(digits) - float(value)) <= 0.5 * 10 ** -places + 1e-9
+
+
+def flag_list(flags) -> list[str]:
+    return [] if flags is None or pd.isna(flags) else [f for f in str(flags).split(";") if f]
+
+
+def preferred_totals(warehouse: Path, folder: Path) -> pd.DataFrame:
+    obs = read_extra(warehouse, folder, "observations")
+    return obs[obs["is_preferred"] & (obs["breakdown"] == "")]
+
+
+def test_every_indicator_headline_trends_over_the_scores_comparable_segment(stored, real_warehouse, app_warehouse,
+                                                                            tmp_path, monkeypatch):
+    """The headline above each indicator's chart ('Norway went from X in A to Y in B') is the change the score
+    measured — indicator_scores' base_period to latest_period, the period the 'Change since' metric beside it
+    names — and says when Norway's earlier values are from before a method change."""
+    monkeypatch.setenv("MONITOR_WAREHOUSE", str(app_warehouse))
+    from ui import indicator_view
+
+    obs = preferred_totals(real_warehouse, tmp_path)
+    obs = obs[obs["geo"] == "NO"].sort_values(["year", "period"])
+    checked = cut = 0
+    for score in scored_changes(stored).to_dict("records"):
+        if score["base_period"] == score["latest_period"]:
+            continue
+        texts = indicator_view.indicator_texts.uncached(score["indicator_id"], "en")
+        summary = texts["summary"]
+        match = re.search(r"Norway went from (.+?) in (\S+) to (.+?) in (\S+?)\.", summary)
+        assert match, (score["indicator_id"], summary)
+        assert (match.group(2), match.group(4)) == (score["base_period"], score["latest_period"]), summary
+        assert shows_number(match.group(1), score["base_value"], "en") and shows_number(match.group(3), score["latest_value"], "en")
+        assert texts["metrics"][1][0] == t("headline_change", "en", year=score["base_period"])
+        before = obs[(obs["indicator_id"] == score["indicator_id"])]
+        if pd.notna(score["comparable_from_period"]):
+            before = before[before["year"] < int(str(score["comparable_from_period"])[:4])]
+            if not before.empty:
+                assert t("summary_earlier_not_comparable", "en", first_period=before["period"].iloc[0],
+                         from_period=score["comparable_from_period"]) in summary, summary
+                cut += 1
+        checked += 1
+    assert checked >= 40 and cut >= 15
+
+
+@pytest.mark.parametrize("indicator_id, old, new, break_period", [
+    ("egovbench_rank", "fra 8. i 2016-2017", "fra 11. i 2019-2020 til 11. i 2022-2023", "2019-2020"),
+    ("egovbench_life_event_family", " i 2016 til ", " i 2020 til ", "2020"),
+])
+def test_indicator_page_headline_does_not_cross_the_benchmarks_2020_method_change(app, indicator_id, old, new, break_period):
+    import json
+
+    at = app(lang="nb", indicator=indicator_id)
+    summary = next(m.value for m in at.markdown if m.value.startswith("**Norge gikk"))
+    assert old not in summary and new in summary
+    assert f"er fra før en metodeendring i {break_period}" in summary
+    assert t("headline_change", "nb", year=break_period) in [m.label for m in at.metric]
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [s["x0"] for s in spec["layout"]["shapes"] if s.get("line", {}).get("dash") == "dash"] == [int(break_period[:4]) - 0.5]
+    assert t("chart_break", "nb", period=break_period) in [a["text"] for a in spec["layout"]["annotations"]]
+
+
+def test_final_assessment_figures_carry_their_flags_and_the_page_they_were_read_from(app, stored, real_warehouse, tmp_path):
+    """'De samme indikatorene ved start og slutt' and 'Bedret/Svekket mest': each start and latest figure with the
+    flags the score stored for it (in words) and a link to the source_url of the observation behind it."""
+    from ui.tables import link
+
+    at = app("pages/assessment.py", lang="nb")
+    scores = norway(stored, "indicator_scores").set_index("indicator_id")
+    obs = preferred_totals(real_warehouse, tmp_path)
+    obs = obs[obs["geo"] == "NO"].set_index(["indicator_id", "period"])
+    url = lambda indicator_id, period: link("x", obs.loc[(indicator_id, period), "source_url"])[3:]  # noqa: E731
+    tables = [tb for tb in markdown_tables(at) if tb and t("assess_col_end", "nb") in tb[0]]
+    rows = [row for tb in tables for row in tb]
+    assert len(tables) >= 5 and len(rows) >= 15
+    for row in rows:
+        indicator_id = linked_id(row[t("col_indicator", "nb")], "indicator")
+        score = scores.loc[indicator_id]
+        for which, column in (("base", t("assess_col_start", "nb")), ("latest", t("assess_col_end", "nb"))):
+            flags = flag_list(score[f"{which}_flags"])
+            assert all(t(f"flag_{f}", "nb") in row[column] for f in flags), (indicator_id, which, row[column])
+            assert (":material/warning:" in row[column]) == bool(flags), (indicator_id, which, row[column])
+            assert url(indicator_id, score[f"{which}_period"]) in row[t("col_source", "nb")], (indicator_id, row)
+    by_id = {linked_id(r[t("col_indicator", "nb")], "indicator"): r for r in rows}
+    assert t("flag_inferred_year", "nb") in by_id["ssb_internet_use_last_3_months"][t("assess_col_end", "nb")]
+    assert t("flag_break_in_series", "nb") in by_id["egovbench_transparency"][t("assess_col_start", "nb")]
+    movers = [line for m in at.markdown for line in m.value.splitlines() if line.startswith("- [") and " → " in line]
+    assert movers
+    for line in movers:
+        indicator_id = linked_id(line, "indicator")
+        score = scores.loc[indicator_id]
+        flags = flag_list(score["latest_flags"])
+        assert all(t(f"flag_{f}", "nb") in line.split(" → ")[1] for f in flags), line
+        assert url(indicator_id, score["latest_period"]) in line and url(indicator_id, score["base_period"]) in line, line
+    epart = next(line for line in movers if "indicator=un_epart_index" in line)
+    assert f"(2024) :material/warning: {t('flag_secondary', 'nb')}" in epart
+
+
+def test_goal_table_shows_the_base_figures_flags_where_they_differ_from_the_latest(app, stored):
+    scores = scored_changes(stored)
+    differ = scores[scores["base_flags"].fillna("") != scores["latest_flags"].fillna("")]
+    differ = differ[differ["base_flags"].notna()]
+    assert len(differ) >= 10
+    from ui.i18n import flag_names
+
+    for goal_id, part in differ.groupby("goal_id"):
+        at = app(lang="en", goal=goal_id)
+        table = next(tb for tb in markdown_tables(at) if tb and t("col_since", "en") in tb[0])
+        for row in part.itertuples():
+            cells = next(c for c in table if linked_id(c[t("col_indicator", "en")], "indicator") == row.indicator_id)
+            at_start = t("flags_at_start", "en", period=row.base_period,
+                         flags=f":material/warning: {flag_names(row.base_flags, 'en')}")
+            assert at_start in cells[t("col_flags", "en")], (row.indicator_id, cells[t("col_flags", "en")])

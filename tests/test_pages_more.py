@@ -461,3 +461,150 @@ def test_explorer_choices_made_on_the_page_go_into_the_link(page):
     assert at.query_params["geo"] == ""
     emptied = page("explorer", **dict(at.query_params))
     assert emptied.multiselect[1].value == [] and "Choose at least one" in emptied.info[0].value
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Comparison: like for like (issue 9) — the same period as the level score, bounds as bounds, no trend across a
+# method change
+# ---------------------------------------------------------------------------------------------------------------
+
+def _markdown_tables(at: AppTest) -> list[list[dict[str, str]]]:
+    import re
+
+    tables = []
+    for block in (part for element in at.markdown for part in element.value.split("\n\n")):
+        lines = block.strip().splitlines()
+        if len(lines) < 2 or not lines[0].startswith("| ") or not lines[1].startswith("|---"):
+            continue
+        split = lambda line: [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]  # noqa: E731
+        header = split(lines[0])
+        tables.append([dict(zip(header, split(line))) for line in lines[2:]])
+    return tables
+
+
+def _linked_indicator(cell: str) -> str:
+    import re
+
+    return re.search(r"\?indicator=([A-Za-z0-9_]+)", cell).group(1)
+
+
+def _shows(cell: str, value: float, lang: str) -> bool:
+    """The cell's first number is `value` at the precision shown (whatever the number of decimals)."""
+    import re
+
+    match = re.search(r"[0-9][0-9\u00a0,.]*", cell)
+    if not match:
+        return False
+    digits = match.group(0).replace("\u00a0", "").rstrip(".,")
+    digits = digits.replace(",", "") if lang == "en" else digits.replace(",", ".")
+    places = len(digits.split(".")[1]) if "." in digits else 0
+    return abs(float(digits) - float(value)) <= 0.5 * 10 ** -places + 1e-9
+
+
+def test_the_compare_pages_peers_and_bounds_are_the_scorings():
+    from indicators.method import METHOD
+    from ui.comparable import BOUND_TEXTS, PEER_GEOS
+
+    assert ["NO", *PEER_GEOS] == list(METHOD.peer_geos)
+    assert set(BOUND_TEXTS) == set(METHOD.non_exact_flags)
+
+
+def test_compare_table_sets_norways_scored_value_beside_the_peers_of_the_same_period(page, con):
+    """Each row: Norway's latest scored value (indicator_scores) and, per peer, the value its level score compared
+    with (indicator_score_peers) — never a peer's value from another year, never a bound as a value; a peer without
+    a figure for Norway's period is '–' and named with its latest period."""
+    from ui.comparable import PEER_GEOS
+    from ui.i18n import geo_name, t
+
+    at = page("compare", lang="nb")
+    table = next(tb for tb in _markdown_tables(at) if tb and t("compare_col_other", "nb") in tb[0])
+    scores = con.execute("SELECT * FROM indicator_scores WHERE geo = 'NO'").df().set_index("indicator_id")
+    peers = con.execute("SELECT * FROM indicator_score_peers WHERE geo = 'NO'").df()
+    obs = con.execute("SELECT indicator_id, geo, period, year, value, coalesce(flags, '') AS flags FROM observations "
+                      "WHERE is_preferred AND breakdown = ''").df()
+    checked = 0
+    rows = {}
+    for row in table:
+        indicator_id = _linked_indicator(row[t("col_indicator", "nb")])
+        rows[indicator_id] = row
+        score = scores.loc[indicator_id]
+        if pd.isna(score["latest_value"]):
+            continue
+        assert row[t("col_period", "nb")] == score["latest_period"], indicator_id
+        assert _shows(row[geo_name("NO", "nb")], score["latest_value"], "nb"), (indicator_id, row)
+        for geo in PEER_GEOS:
+            cell = row[geo_name(geo, "nb")]
+            peer = peers[(peers["indicator_id"] == indicator_id) & (peers["peer_geo"] == geo)]
+            same = obs[(obs["indicator_id"] == indicator_id) & (obs["geo"] == geo) & (obs["period"] == score["latest_period"])]
+            if not peer.empty:
+                assert _shows(cell, peer["peer_value"].iloc[0], "nb"), (indicator_id, geo, cell)
+            elif not same.empty:  # left out of the score: only a bound
+                assert "lower_bound" in same["flags"].iloc[0] and cell.startswith("over "), (indicator_id, geo, cell)
+            else:
+                assert cell == "–", (indicator_id, geo, cell)
+                others = obs[(obs["indicator_id"] == indicator_id) & (obs["geo"] == geo)].sort_values("year")
+                if not others.empty:
+                    assert f"{geo_name(geo, 'nb')} ({others['period'].iloc[-1]})" in row[t("compare_col_other", "nb")]
+        checked += 1
+    assert checked >= 30
+    # the audit's rows, with the real figures: the OECD DGI in 2025 beside the OECD average of 2025, not 2023 peers
+    dgi = rows["oecd_dgi_composite"]
+    assert dgi[t("col_period", "nb")] == "2025" and _shows(dgi["Norge"], 0.83, "nb") and _shows(dgi["OECD-snitt"], 0.70, "nb")
+    assert dgi["Sverige"] == dgi["Danmark"] == dgi["Finland"] == "–"
+    assert "Sverige (2023)" in dgi[t("compare_col_other", "nb")]
+    # OURdata's pillars: Norway 2024, the peers only 2022
+    ourdata = rows["oecd_ourdata_data_availability"]
+    assert ourdata[t("col_period", "nb")] == "2024" and ourdata["Sverige"] == "–"
+    # "Har kommunisert digitalt": Norway's 92 % of 2021, not 2016's 'over 80 %' lower bounds as values
+    interaction = rows["eurostat_egov_interaction_12m"]
+    assert interaction[t("col_period", "nb")] == "2021" and _shows(interaction["Norge"], 92, "nb")
+    assert interaction["Danmark"] == interaction["Finland"] == "–"
+    assert "Danmark (2016)" in interaction[t("compare_col_other", "nb")]
+    # the source of Norway's figure is linked
+    assert "(https://www.digdir.no/rikets-digitale-tilstand/mal-3/3517)" in interaction[t("col_source", "nb")]
+
+
+def test_compare_detail_shows_a_lower_bound_as_a_bound(page, con):
+    at = page("compare", lang="nb", indicator="eurostat_egov_interaction_12m")
+    bounds = con.execute("""SELECT geo, value FROM observations WHERE indicator_id = 'eurostat_egov_interaction_12m'
+                            AND period = '2016' AND is_preferred AND breakdown = '' AND flags LIKE '%lower_bound%'""").fetchall()
+    assert {g for g, _ in bounds} == {"NO", "DK", "FI"}
+    table = next(tb for tb in _markdown_tables(at) if tb and "Danmark" in tb[0] and "Indikator" not in tb[0])
+    row = next(r for r in table if r["Periode"] == "2016")
+    for geo in ("Norge", "Danmark", "Finland"):
+        assert row[geo] == "over " + format_value(80, "percent", "nb"), row
+    summary = next(m.value for m in at.markdown if m.value.startswith("**Norge gikk"))
+    assert "Danmark 80" not in summary and "2021" in summary
+
+
+def test_compare_rank_sentences_trend_over_the_comparable_segment_and_name_the_method_change(page, con):
+    """'OECD DGI: from 13th in 2019 to 4th in 2023' crossed the break the catalogue declares (comparable from 2023):
+    each ranking's sentence is the change its score measured, and says that earlier places are from before a
+    method change; the chart marks each break."""
+    import json
+
+    from ui.i18n import t
+
+    at = page("compare", lang="nb")
+    sentence = next(m.value for m in at.markdown if "EGDI:" in m.value)
+    scores = con.execute("SELECT * FROM indicator_scores WHERE geo = 'NO' AND indicator_id IN "
+                         "('egdi_rank', 'egovbench_rank', 'oecd_dgi_rank')").df().set_index("indicator_id")
+    rank = lambda v: format_value(v, "rank", "nb")  # noqa: E731
+    for indicator_id, score in scores.iterrows():
+        first = con.execute("SELECT period FROM observations WHERE indicator_id = ? AND geo = 'NO' AND is_preferred "
+                            "AND breakdown = '' ORDER BY year, period LIMIT 1", [indicator_id]).fetchone()[0]
+        assert pd.notna(score["comparable_from_period"]) and first != score["comparable_from_period"]
+        assert t("summary_earlier_not_comparable", "nb", first_period=first,
+                 from_period=score["comparable_from_period"]) in sentence, indicator_id
+        if pd.notna(score["base_period"]):
+            assert t("summary_trend", "nb", first=rank(score["base_value"]), first_year=score["base_period"],
+                     last=rank(score["latest_value"]), last_year=score["latest_period"]) in sentence
+        else:
+            assert t("summary_single", "nb", last=rank(score["latest_value"]), last_year=score["latest_period"]) in sentence
+    # the audit's figures
+    assert "fra 17. i 2022 til 15. i 2024" in sentence and "fra 13. i 2014" not in sentence
+    assert "hadde 4. i 2023" in sentence and "fra 13. i 2019" not in sentence
+    assert "fra 11. i 2019-2020 til 11. i 2022-2023" in sentence and "fra 8. i 2016-2017" not in sentence
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert sorted(s["x0"] for s in spec["layout"]["shapes"]) == [2018.5, 2021.5, 2022.5]
+    assert any(a["text"].endswith(t("chart_break", "nb", period="2023")) for a in spec["layout"]["annotations"])
