@@ -218,7 +218,7 @@ def test_indicator_explanation_reads_the_stored_score_and_peers(app, stored, kin
     at = app(lang="en", indicator=row["indicator_id"])
     text = page_text(at)
     own = peers[peers["indicator_id"] == row["indicator_id"]]
-    assert f"at least as good as {int(row['n_peers_matched'])} of {int(row['n_peers'])} comparators" in text
+    assert f"at least as good as {int(row['n_peers_matched'])} of {int(row['n_peers'])} comparator" in text  # comparator(s): singular for one
     assert int(own["own_at_least_as_good"].sum()) == int(row["n_peers_matched"]) and len(own) == int(row["n_peers"])
     for peer in own.itertuples():
         assert f"({peer.peer_period})" in text
@@ -530,7 +530,7 @@ def test_final_assessment_page_shows_start_end_confidence_and_the_successor(app,
                                                      f"{format_number(same['end_score'], lang, 2)} "
                                                      f"(n={int(same['n_common'])})")
         conf = confidence.loc[goal_id]
-        assert t("sure_recent", lang, n_recent=int(conf["n_recent"]), n=int(conf["n_indicators"]),
+        assert tn("sure_recent", lang, int(conf["n_recent"]), n_recent=int(conf["n_recent"]), n=int(conf["n_indicators"]),
                  from_year=int(conf["recent_from_year"])) in text
     g1_start, g1_end = history.query("goal_id == 'G1' and as_of == 2019").iloc[0], history.query("goal_id == 'G1' and as_of == 2025").iloc[0]
     assert tn("assess_not_like_for_like", lang, 3, n_start=3, n_end=12, start=as_of_words(g1_start, lang),
@@ -561,7 +561,7 @@ def test_goal_page_says_how_sure_the_score_is(app, real_warehouse, tmp_path, lan
         text = page_text(at)
         n = int(conf["n_indicators"])
         assert tn("sure_rests_on", lang, n, n=n, n_level=int(conf["n_with_level"])) in text
-        assert t("sure_uncertain", lang, n_uncertain=int(conf["n_uncertain"]), n=n,
+        assert tn("sure_uncertain", lang, int(conf["n_uncertain"]), n_uncertain=int(conf["n_uncertain"]), n=n,
                  share=format_number(round(100 * conf["uncertain_share"]), lang, 0) + ("\u00a0%" if lang == "nb" else "%")) in text
         fragile = tn("sure_fragile", lang, len(str(conf["loo_indicators"]).split(";")), low=format_number(conf["loo_score_min"], lang, 2),
                     high=format_number(conf["loo_score_max"], lang, 2), indicators="").split("(")[0]

@@ -171,9 +171,10 @@ def sureness_lines(goal_id: str, lang: str) -> list[str]:
     n = int(conf["n_indicators"])
     pct = lambda v: format_value(100 * float(v), "percent", lang, decimals=0)  # noqa: E731
     lines = [tn("sure_rests_on", lang, n, n=n, n_level=int(conf["n_with_level"])),
-             t("sure_recent", lang, n_recent=int(conf["n_recent"]), n=n, from_year=int(conf["recent_from_year"])),
-             t("sure_uncertain", lang, n_uncertain=int(conf["n_uncertain"]), n=n,
-               share=pct(conf["uncertain_share"] or 0))]
+             tn("sure_recent", lang, int(conf["n_recent"]), n_recent=int(conf["n_recent"]), n=n,
+                from_year=int(conf["recent_from_year"])),
+             tn("sure_uncertain", lang, int(conf["n_uncertain"]), n_uncertain=int(conf["n_uncertain"]), n=n,
+                share=pct(conf["uncertain_share"] or 0))]
     low, high = scores.score_text(conf["loo_score_min"], lang), scores.score_text(conf["loo_score_max"], lang)
     if bool(conf["loo_label_changes"]):
         catalog = data.indicators().set_index("indicator_id")

@@ -143,7 +143,8 @@ def sureness_line(goal_id: str, lang: str) -> str:
         return ""
     parts = []
     if int(conf["n_uncertain"] or 0):
-        parts.append(t("card_uncertain", lang, n=int(conf["n_uncertain"]), total=int(conf["n_indicators"])))
+        parts.append(tn("card_uncertain", lang, int(conf["n_uncertain"]), n=int(conf["n_uncertain"]),
+                        total=int(conf["n_indicators"])))
     parts.append(t("card_fragile", lang) if bool(conf["loo_label_changes"]) else t("card_robust", lang))
     return " · ".join(parts)
 

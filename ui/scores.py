@@ -137,8 +137,9 @@ def explain_indicator_text(score: dict, peers: pd.DataFrame, unit_kind: str, lan
         shown = ", ".join(f"{geo_name(g, lang)} {fmt(by_geo.loc[g, 'peer_value'])} ({by_geo.loc[g, 'peer_period']})"
                           for g in ordered_geos(by_geo.index))
         matched = 0 if _missing(score.get("n_peers_matched")) else int(score["n_peers_matched"])
-        lines.append(t("explain_level", lang, matched=matched, n=int(score["n_peers"]), peers=shown,
-                       level=score_text(score["level_score"], lang)))
+        n = int(score["n_peers"])
+        lines.append(tn("explain_level", lang, n, matched=matched, n=n, peers=shown,
+                        level=score_text(score["level_score"], lang)))
     elif score.get("level_basis") == "target":
         lines.append(t("explain_level_target", lang, level=score_text(score["level_score"], lang)))
     elif score.get("level_basis") == "scale":
