@@ -124,9 +124,11 @@ INDICATOR_SCORES: tuple[Column, ...] = (
     _c("change", "DOUBLE", "latest_value − base_value, in the indicator's unit (the change that was scored)",
        "latest_value − base_value, i indikatorens enhet (endringen som ble vurdert)"),
     _c("status", "VARCHAR", "Trend status: target_achieved, eu_reference_reached, substantial_progress, "
-       "moderate_progress, stable, limited_progress, deterioration or insufficient_data",
+       "moderate_progress, stable, limited_progress, deterioration, level_only (no comparable trend; the score is "
+       "the level alone) or insufficient_data (no score)",
        "Utviklingsstatus: target_achieved, eu_reference_reached, substantial_progress, moderate_progress, stable, "
-       "limited_progress, deterioration eller insufficient_data"),
+       "limited_progress, deterioration, level_only (ingen sammenlignbar utvikling; poengene er nivået alene) eller "
+       "insufficient_data (ingen poeng)"),
     _c("rule", "VARCHAR", "The rule that decided the status (see docs/method.md)",
        "Regelen som avgjorde statusen (se docs/method.md)"),
     _c("cagr", "DOUBLE", "Compound annual growth rate from base to latest", "Årlig vekstrate fra basis til siste"),
@@ -197,11 +199,16 @@ _GOAL_VALUES = (
     _c("total_weight", "DOUBLE", "Sum of the weights used", "Summen av vektene som er brukt"),
     _c("n_not_counted", "INTEGER", "Indicators of the goal shown but not counted (copies, composites of counted parts)",
        "Indikatorer i målet som vises, men ikke teller (kopier, samleindekser der delene teller)"),
+    _c("data_to_year", "INTEGER", "The newest year the score's figures measure (the last year of the latest period "
+       "among the indicators used)", "Det nyeste året tallene bak poengsummen måler (siste år i den siste perioden "
+       "blant indikatorene som er brukt)"),
 )
 GOAL_SCORES: tuple[Column, ...] = (*_GOAL_ID, *_GOAL_VALUES)
 GOAL_SCORE_HISTORY: tuple[Column, ...] = (
     _GOAL_ID[0],
-    _c("as_of", "INTEGER", "Scored with the data for years up to this one", "Vurdert med tallene til og med dette året"),
+    _c("as_of", "INTEGER", "Scored with the figures published by the end of this year (the data they measure end "
+       "earlier: data_to_year)", "Vurdert med tallene publisert innen utgangen av dette året (dataene de måler, slutter "
+       "tidligere: data_to_year)"),
     _GOAL_ID[1],
     *_GOAL_VALUES,
 )
@@ -223,6 +230,10 @@ GOAL_PERIOD_SCORES: tuple[Column, ...] = (
        "Målets poengsum ved slutt på det sammenlignbare settet, avrundet"),
     _c("end_label", "VARCHAR", "Rating of end_score", "Vurdering av end_score"),
     _c("change", "DOUBLE", "end_score − start_score", "end_score − start_score"),
+    _c("start_data_to_year", "INTEGER", "The newest year the like-for-like set's figures measure at the start",
+       "Det nyeste året det sammenlignbare settets tall måler ved start"),
+    _c("end_data_to_year", "INTEGER", "The newest year the like-for-like set's figures measure at the end",
+       "Det nyeste året det sammenlignbare settets tall måler ved slutt"),
 )
 MOVERS: tuple[Column, ...] = (
     *_GOAL_ID,

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ui import data, precision, scores
-from ui.glance import confidence, counted_scores, freshness_line, scored_history
-from ui.i18n import format_change, format_value, t
+from ui.glance import confidence, counted_scores, freshness_line, like_for_like_line, period_scores, scored_history
+from ui.i18n import format_value, t, tn
 from ui.render_cache import per_version
 from ui.tables import link, markdown_table, page_url
 from ui.views import flags_text
@@ -86,34 +86,21 @@ def start_end_lines(goal_id: str, lang: str) -> list[str]:
     start, end = history_row(history, PERIOD_START, first=True), history_row(history, PERIOD_END, first=False)
     if start is None or end is None:
         return [t("assess_no_scores", lang)]
-    fmt = lambda row: t("assess_state", lang, year=int(row["as_of"]), score=scores.score_text(row["score"], lang),  # noqa: E731
-                        label=scores.label_text(row["label"], lang), n=int(row["n_indicators"]))
+    fmt = lambda row: tn("assess_state", lang, int(row["n_indicators"]), when=scores.as_of_text(row["as_of"], row["data_to_year"], lang),  # noqa: E731
+                         score=scores.score_text(row["score"], lang), label=scores.label_text(row["label"], lang), n=int(row["n_indicators"]))
     lines = [f"**{t('assess_start', lang)}:** {fmt(start)}", f"**{t('assess_end', lang)}:** {fmt(end)}"]
     if int(start["as_of"]) != PERIOD_START:
         lines.append(t("assess_start_later", lang, start=PERIOD_START, year=int(start["as_of"])))
     if int(start["n_indicators"]) != int(end["n_indicators"]):
-        lines.append(t("assess_not_like_for_like", lang, n_start=int(start["n_indicators"]),
-                       n_end=int(end["n_indicators"]), start=int(start["as_of"]), end=int(end["as_of"])))
+        lines.append(tn("assess_not_like_for_like", lang, int(start["n_indicators"]), n_start=int(start["n_indicators"]),
+                        n_end=int(end["n_indicators"]), start=scores.as_of_text(start["as_of"], start["data_to_year"], lang),
+                        end=scores.as_of_text(end["as_of"], end["data_to_year"], lang)))
     lines.append(f"**{t('assess_lfl_score_title', lang)}:** {like_for_like_score_line(goal_id, lang)}")
     return lines
 
 
-def period_scores(goal_id: str) -> dict | None:
-    """The stored start and end of the period on the like-for-like set (goal_period_scores)."""
-    rows = data.query("SELECT * FROM goal_period_scores WHERE geo = 'NO' AND goal_id = ?", goal_id)
-    return None if rows.empty else rows.iloc[0].to_dict()
-
-
 def like_for_like_score_line(goal_id: str, lang: str) -> str:
-    row = period_scores(goal_id)
-    if row is None or not row["n_common"]:
-        return t("assess_lfl_score_none", lang)
-    return t("assess_lfl_score", lang, n=int(row["n_common"]), start=int(row["start_as_of"]),
-             end=int(row["end_as_of"]), start_score=scores.score_text(row["start_score"], lang),
-             start_label=scores.label_text(row["start_label"], lang),
-             end_score=scores.score_text(row["end_score"], lang),
-             end_label=scores.label_text(row["end_label"], lang),
-             change=format_change(row["change"], "score", lang))
+    return like_for_like_line(goal_id, lang)
 
 
 def like_for_like(goal_id: str) -> pd.DataFrame:
@@ -128,7 +115,7 @@ def like_for_like_block(goal_id: str, lang: str, catalog: pd.DataFrame) -> list[
     if both.empty:
         return [t("assess_lfl_none", lang)]
     counts = both["status"].map(lambda s: "up" if s in IMPROVING else ("down" if s in WORSENING else "same"))
-    lines = [t("assess_lfl_summary", lang, n=len(both), up=int((counts == "up").sum()),
+    lines = [tn("assess_lfl_summary", lang, len(both), n=len(both), up=int((counts == "up").sum()),
                same=int((counts == "same").sum()), down=int((counts == "down").sum()))]
     both = both.assign(order=both["status"].map(lambda s: ORDER.get(s, 99))).sort_values(["order", "indicator_id"])
     rows = []
@@ -193,7 +180,7 @@ def cannot_tell_block(goal_id: str, lang: str, catalog: pd.DataFrame) -> list[st
             years = part["latest_year"].dropna()
             newest = t("assess_never", lang) if years.empty else str(int(years.max()))
             items.append((years.max() if not years.empty else 0,
-                          f"- {dataset} ({org}): " + t("assess_survey_last", lang, year=newest, n=len(part))))
+                          f"- {dataset} ({org}): " + tn("assess_survey_last", lang, len(part), year=newest, n=len(part))))
         lines.append("\n".join(text for _, text in sorted(items, key=lambda x: -x[0])))
     history = data.goal_score_history(goal_id, "NO")
     gaps = history[(history["as_of"] >= PERIOD_START) & (history["as_of"] <= PERIOD_END) & history["score"].isna()]
@@ -209,16 +196,17 @@ def sureness_lines(goal_id: str, lang: str) -> list[str]:
         return [t("sure_none", lang)]
     n = int(conf["n_indicators"])
     pct = lambda v: format_value(100 * float(v), "percent", lang, decimals=0)  # noqa: E731
-    lines = [t("sure_rests_on", lang, n=n, n_level=int(conf["n_with_level"])),
-             t("sure_recent", lang, n_recent=int(conf["n_recent"]), n=n, from_year=int(conf["recent_from_year"])),
-             t("sure_uncertain", lang, n_uncertain=int(conf["n_uncertain"]), n=n,
-               share=pct(conf["uncertain_share"] or 0))]
+    lines = [tn("sure_rests_on", lang, n, n=n, n_level=int(conf["n_with_level"])),
+             tn("sure_recent", lang, int(conf["n_recent"]), n_recent=int(conf["n_recent"]), n=n,
+                from_year=int(conf["recent_from_year"])),
+             tn("sure_uncertain", lang, int(conf["n_uncertain"]), n_uncertain=int(conf["n_uncertain"]), n=n,
+                share=pct(conf["uncertain_share"] or 0))]
     low, high = scores.score_text(conf["loo_score_min"], lang), scores.score_text(conf["loo_score_max"], lang)
     if bool(conf["loo_label_changes"]):
         catalog = data.indicators().set_index("indicator_id")
         which = [i for i in str(conf["loo_indicators"] or "").split(";") if i]
-        lines.append(t("sure_fragile", lang, low=low, high=high,
-                       indicators=", ".join(_name_link(i, catalog, lang) for i in which) or "–"))
+        lines.append(tn("sure_fragile", lang, len(which), low=low, high=high,
+                        indicators=", ".join(_name_link(i, catalog, lang) for i in which) or "–"))
     else:
         lines.append(t("sure_robust", lang, low=low, high=high))
     return lines

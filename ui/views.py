@@ -9,6 +9,7 @@ from ui.render_cache import per_version
 from ui.tables import markdown_table, page_url
 
 FLAG_ICON = ":material/warning:"
+NOT_COUNTED_ICON = ":material/block:"
 
 
 def flags_text(flags, lang: str) -> str:
@@ -65,7 +66,7 @@ def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str
             t("col_change", lang): change,
             t("col_since", lang): scores.since_text(row),
             t("col_status", lang): scores.status_text(None if row is None else row["status"], lang),
-            t("col_score", lang): scores.score_text(None if row is None else row["score"], lang),
+            t("col_score", lang): _score_cell(row, ind.unit_kind, lang),
         }
         if detailed:
             entry[t("col_unit", lang)] = getattr(ind, f"unit_label_{lang}")
@@ -79,4 +80,17 @@ def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str
     links = {t("col_indicator", lang): "url"}
     if detailed:
         links[t("col_latest_source", lang)] = "source_url"
-    return markdown_table(frame, links=links)
+    goal = data.goal_score(goal_id, "NO")
+    counted = "" if goal is None else t("goal_table_counted", lang, n=int(goal["n_indicators"]),
+                                         n_not_counted=int(goal["n_not_counted"]), n_excluded=int(goal["n_excluded"]))
+    return "\n\n".join(part for part in (counted, markdown_table(frame, links=links)) if part)
+
+
+def _score_cell(row, unit_kind: str, lang: str) -> str:
+    """The indicator's score; for one shown but not counted in the goal (a copy, a rank of a counted index, a
+    composite of counted parts), the score and why it does not count, so the rows a reader counts match the goal's
+    «bygger på n indikatorer»."""
+    score = scores.score_text(None if row is None else row["score"], lang)
+    if row is None or pd.isna(row["counted"]) or bool(row["counted"]):
+        return score
+    return f"{score} · {NOT_COUNTED_ICON} {scores.not_counted_text(row['not_counted_reason'], unit_kind, lang)}"
