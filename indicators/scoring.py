@@ -438,6 +438,28 @@ def _period_record(geo: str, goal_id: str, start: tuple[int, list[_IndicatorScor
             "end_data_to_year": _data_to_year([at_end[i] for i in common])}
 
 
+def _period_indicator_records(geo: str, goal_id: str, start: tuple[int, list[_IndicatorScore]] | None,
+                              end: tuple[int, list[_IndicatorScore]] | None) -> list[dict[str, Any]]:
+    """The like-for-like set of ``_period_record``, one row per indicator and end: the figures and the score
+    components each end's goal score is the mean of."""
+    if start is None or end is None:
+        return []
+    ends = {"start": start, "end": end}
+    used = {name: {s.indicator_id: s for s in _used(members)} for name, (_, members) in ends.items()}
+    common = sorted(set(used["start"]) & set(used["end"]))
+    records = []
+    for indicator_id in common:
+        for name, (year, _) in ends.items():
+            s = used[name][indicator_id]
+            t = s.trend
+            records.append({"geo": geo, "goal_id": goal_id, "indicator_id": indicator_id, "period_end": name,
+                            "as_of": year, "base_period": t.base_period, "base_value": t.base_value,
+                            "latest_period": t.latest_period, "latest_value": t.latest_value, "status": t.status,
+                            "development_score": s.development_score, "level_score": s.level_score,
+                            "level_basis": s.level_basis, "score": s.score, "weight": s.weight})
+    return records
+
+
 def _mover_records(goal: Mapping[str, Any], members: list[_IndicatorScore]) -> list[dict[str, Any]]:
     """pull = weight × (indicator score − exact goal score); the largest |pull| first (ties by indicator id)."""
     mean = goal["score_unrounded"]
@@ -483,7 +505,8 @@ def score_tables(observations: pd.DataFrame, catalog: Any, *,
 
     Returns ``indicator_scores``, ``indicator_score_peers``, ``goal_scores``, ``goal_score_history`` (as-of years
     from the base year to the latest year a figure was published by), ``goal_period_scores`` (the strategy
-    period's start and end on a like-for-like set of indicators), ``movers``, ``goal_confidence`` and
+    period's start and end on a like-for-like set of indicators), ``goal_period_indicators`` (that set's
+    figures and score components at each end), ``movers``, ``goal_confidence`` and
     ``status_changes``, each for the scored geos (method.toml ``level.scored_geos``) in that order.
     """
     rows = _indicator_rows(catalog.indicators, getattr(catalog, "units", None))
@@ -502,7 +525,7 @@ def score_tables(observations: pd.DataFrame, catalog: Any, *,
 
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in (
         "indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "goal_period_scores",
-        "movers", "goal_confidence", "status_changes")}
+        "goal_period_indicators", "movers", "goal_confidence", "status_changes")}
     scored: dict[str, list[_IndicatorScore]] = {}
     for geo in METHOD.scored_geos:
         scores = scored[geo] = _score_all(index, rows, geo, as_of)
@@ -529,9 +552,10 @@ def score_tables(observations: pd.DataFrame, catalog: Any, *,
             scored_years = [year for year, m in members.items() if _used(m)]
             start = min(scored_years, default=None)
             end = max((y for y in scored_years if y <= METHOD.period_end), default=None)
-            out["goal_period_scores"].append(_period_record(
-                geo, goal_id, (start, members[start]) if start is not None else None,
-                (end, members[end]) if end is not None else None))
+            ends = ((start, members[start]) if start is not None else None,
+                    (end, members[end]) if end is not None else None)
+            out["goal_period_scores"].append(_period_record(geo, goal_id, *ends))
+            out["goal_period_indicators"] += _period_indicator_records(geo, goal_id, *ends)
 
     if previous_observations is not None:
         before = _index(_usable_observations(previous_observations, lags))

@@ -54,15 +54,15 @@ def test_texts_about_a_count_come_in_singular_and_plural():
     code = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "app.py", *ROOT.glob("pages/*.py"),
                                                                *ROOT.glob("ui/*.py")])
     counted = set(re.findall(r"""\btn\(\s*["']([a-z0-9_]+)["']\s*,""", code))
-    assert {"rank_up", "rank_down", "card_basis", "assess_survey_last", "sure_fragile"} <= counted
+    assert {"rank_up", "rank_down", "card_basis", "assess_survey_line", "sure_fragile"} <= counted
     keys = TEXTS["nb"]
     for key in counted:
         assert placeholders(keys[f"{key}_one"]) | {"n"} >= placeholders(keys[f"{key}_other"]) >= placeholders(keys[f"{key}_one"]), key  # the singular may say «one» for {n}
         assert key not in keys, f"{key}: a counted text has only its _one and _other forms"
     assert tn("rank_down", "nb", 1, n="1") == "↓ 1 plass ned" and tn("rank_down", "nb", 2, n="2") == "↓ 2 plasser ned"
     assert tn("rank_up", "en", 1, n="1") == "↑ 1 place up" and tn("rank_up", "en", 3, n="3") == "↑ 3 places up"
-    assert tn("assess_survey_last", "nb", 1, year=2023, n=1) == "nyeste tall 2023 (1 indikator)"
-    assert tn("assess_survey_last", "en", 0, year=2023, n=0) == "newest figure 2023 (0 indicators)"
+    assert tn("assess_survey_line", "nb", 1, survey="S", year=2023, n=1, status="x") == "S: nyeste tall 2023 (1 indikator); x"
+    assert tn("assess_survey_line", "en", 0, survey="S", year=2023, n=0, status="x") == "S: newest figure 2023 (0 indicators); x"
     assert "den indikatoren" in tn("sure_fragile", "nb", 1, low="1", high="2", indicators="x")
     assert "den indikatoren" not in tn("sure_fragile", "nb", 2, low="1", high="2", indicators="x, y")
     for lang in LANGS:  # no "(s)"/"(er)" shortcuts and no plural noun right after a literal 1 in the pairs

@@ -15,8 +15,8 @@ from indicators.scoring import label_for_score, round_score
 from indicators.trend import select_base_year
 from tests.conftest import ROOT
 
-TABLE_NAMES = ("indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "goal_period_scores", "movers",
-               "goal_confidence", "status_changes")
+TABLE_NAMES = ("indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "goal_period_scores",
+               "goal_period_indicators", "movers", "goal_confidence", "status_changes")
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,6 @@ goal_scores, goal_score_history, goal_confidence and indicator_scores. Built onc
 language (ui.render_cache)."""
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from ui import data, scores
@@ -94,8 +92,10 @@ def previous_score(history: pd.DataFrame) -> dict | None:
     return None if before.empty else before.iloc[0].to_dict()
 
 
-def sparkline_svg(history: pd.DataFrame, label: str) -> str:
-    """An inline SVG trend line of the goal score on the fixed 1–3 scale, with the numbers in its accessible name."""
+def sparkline_svg(history: pd.DataFrame) -> str:
+    """An inline SVG trend line of the goal score on the fixed 1–3 scale. Hidden from assistive technology: the
+    same numbers follow it in words (the card's next paragraph, card_trend), which a screen reader would otherwise
+    hear twice."""
     if len(history) < 2:
         return ""
     years = history["as_of"].astype(int).tolist()
@@ -105,8 +105,8 @@ def sparkline_svg(history: pd.DataFrame, label: str) -> str:
     y = lambda v: SPARK_PAD + (3 - v) / 2 * (SPARK_H - 2 * SPARK_PAD)  # noqa: E731
     points = " ".join(f"{x(a):.1f},{y(v):.1f}" for a, v in zip(years, values))
     mid = y(2.0)
-    return (f'<svg role="img" aria-label="{html.escape(label)}" width="{SPARK_W}" height="{SPARK_H}" '
-            f'viewBox="0 0 {SPARK_W} {SPARK_H}" xmlns="http://www.w3.org/2000/svg"><title>{html.escape(label)}</title>'
+    return (f'<svg aria-hidden="true" focusable="false" width="{SPARK_W}" height="{SPARK_H}" '
+            f'viewBox="0 0 {SPARK_W} {SPARK_H}" xmlns="http://www.w3.org/2000/svg">'
             f'<line x1="0" y1="{mid:.1f}" x2="{SPARK_W}" y2="{mid:.1f}" stroke="#767676" stroke-width="1" '
             f'stroke-dasharray="2 3"/><polyline points="{points}" fill="none" stroke="#0072B2" stroke-width="2.5"/>'
             f'<circle cx="{x(years[-1]):.1f}" cy="{y(values[-1]):.1f}" r="3.5" fill="#0072B2"/></svg>')
@@ -165,7 +165,7 @@ def goal_cards(lang: str) -> list[dict]:
             head.append(change)
         blocks = [f"### {t('goal_n', lang, n=goal.number)} · {short}", "  \n".join(head)]
         if len(history) > 1:
-            blocks += [sparkline_svg(history, history_words(history, lang)), trend_words(history, goal.goal_id, lang)]
+            blocks += [sparkline_svg(history), trend_words(history, goal.goal_id, lang)]
         n = 0 if now is None else int(now["n_indicators"])
         facts = [f":material/dataset: {tn('card_basis', lang, n, n=n)}",
                  f":material/schedule: {freshness_line(goal.goal_id, lang)}"]

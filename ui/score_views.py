@@ -38,10 +38,10 @@ def history_table(history: pd.DataFrame, lang: str) -> str:
 
 
 def goal_score_line(goal: dict | None, lang: str) -> str:
-    """'Score 1,81 of 3 – :material/do_not_disturb_on: medium' from a goal_scores row."""
+    """'Score 1,81 of 3 – medium' from a goal_scores row (a heading: the label in words, no icon name in it)."""
     score = None if goal is None else goal["score"]
     label = None if goal is None else goal["label"]
-    return t("goal_score", lang, score=scores.score_text(score, lang), label=scores.label_text(label, lang))
+    return t("goal_score", lang, score=scores.score_text(score, lang), label=scores.label_words(label, lang))
 
 
 def movers_line(goal_id: str, lang: str) -> str | None:

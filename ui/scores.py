@@ -45,6 +45,11 @@ def label_text(label: str | None, lang: str) -> str:
     return f"{LABEL_ICONS[label]} {t('label_' + label, lang)}"
 
 
+def label_words(label: str | None, lang: str) -> str:
+    """The label in words only, for headings (an icon's name would become part of the heading and its anchor)."""
+    return t("label_none", lang) if _missing(label) else t("label_" + label, lang)
+
+
 def label_badge(label: str | None, lang: str) -> str:
     """The label as a Markdown badge: colour, icon and the word (the word alone carries the meaning)."""
     if _missing(label):

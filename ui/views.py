@@ -32,6 +32,15 @@ def flags_with_base(row, lang: str) -> str:
     return f"{latest} · {at_start}" if latest else at_start
 
 
+def publisher_name(org: str, lang: str) -> str:
+    """The publisher as named in `lang` (sources.publisher_nb / publisher_en, from the source.toml files); the
+    organisation's text as stored where the build has no name for it."""
+    names = data.query("SELECT DISTINCT source_org, publisher_nb, publisher_en FROM sources")
+    found = names[names["source_org"] == org]
+    name = None if found.empty else found.iloc[0][f"publisher_{'nb' if lang == 'nb' else 'en'}"]
+    return org if name is None or pd.isna(name) or not str(name).strip() else str(name)
+
+
 @per_version
 def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str:
     """Markdown table of a goal's indicators from indicator_scores: Norway's latest value at the publisher's
@@ -73,7 +82,7 @@ def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str
             source = None if text is None or not has_value else text["latest_source_url"]
             org = ind.source_org if text is None or not has_value or pd.isna(text["latest_source_org"]) \
                 else text["latest_source_org"]
-            entry[t("col_latest_source", lang)] = org
+            entry[t("col_latest_source", lang)] = publisher_name(org, lang)
             entry["source_url"] = source if isinstance(source, str) and source else None
         rows.append(entry)
     frame = pd.DataFrame(rows)
