@@ -14,7 +14,7 @@ from ui.glance import confidence, counted_scores, freshness_line, like_for_like_
 from ui.i18n import format_number, format_value, t, tn
 from ui.render_cache import per_version
 from ui.tables import link, markdown_table, page_url
-from ui.views import flags_text
+from ui.views import flags_text, publisher_name
 
 PERIOD_START, PERIOD_END = 2019, 2025
 # «Fremtidens digitale Norge» (2024–2030), the successor strategy; the URL as given in shared/domain/strategy.md §1
@@ -52,17 +52,18 @@ def _value(row, ind, which: str, lang: str) -> str:
     return f"{shown} ({row[f'{which}_period']})" + (f" {flagged}" if flagged else "")
 
 
-def _source(row, which: str) -> str | None:
+def _source(row, which: str, lang: str) -> str | None:
     org, url = row.get(f"{which}_source_org"), row.get(f"{which}_source_url")
     if _missing(org):
         return None
-    return link(str(org), str(url)) if not _missing(url) and str(url) else str(org)
+    name = publisher_name(str(org), lang)
+    return link(name, str(url)) if not _missing(url) and str(url) else name
 
 
 def _sources(row, lang: str) -> str:
     """Where the two figures were read, as Markdown links: one publisher when both come from the same page, else
     'start: [A](…) · latest: [B](…)'."""
-    base, latest = _source(row, "base"), _source(row, "latest")
+    base, latest = _source(row, "base", lang), _source(row, "latest", lang)
     if base is None or base == latest:
         return latest or "–"
     if latest is None:
