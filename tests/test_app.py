@@ -446,7 +446,7 @@ def test_indicator_page_shows_the_published_egdi_2022_value(app):
     table = at.dataframe[0].value
     norway_2022 = table[(table["Country/area"] == "Norway") & (table["Period"] == "2022")]
     assert list(norway_2022["Value"]) == ["0.8879"]
-    assert "publicadministration.un.org" in norway_2022["Source link"].iloc[0]
+    assert "github.com/pluralitybook/plurality" in norway_2022["Source link"].iloc[0]  # the copy it was read from
 
 
 def test_indicator_page_in_bokmal_formats_numbers_the_norwegian_way(app):
