@@ -386,6 +386,11 @@ CATALOG_DOCS: dict[tuple[str, str], tuple[str, str]] = {
     ("units", "kind"): ("percent, index, score, rank or count",
                         "percent (prosent), index (indeks), score (skår), rank (plass) eller count (antall)"),
     ("units", "limit_value"): ("Natural limit of the scale, if any", "Skalaens naturlige grense, hvis noen"),
+    ("units", "decimals"): ("The most decimals the publishers print figures in this unit with: a figure is shown with "
+                            "as many as written, never more (half up from the exact decimal)",
+                            "Flest desimaler utgiverne skriver tall i denne enheten med: et tall vises med så mange "
+                            "som er skrevet, aldri flere (halvt opp fra eksakt desimal)"),
+    ("units", "decimals_reason"): ("Where the publishers' precision is read", "Hvor utgivernes presisjon er lest"),
     ("life_events", "life_event_id"): ("Life-event id", "Livshendelses-id"),
     ("life_events", "name_nb"): ("Name as reported (bokmål)", "Navn slik det er gjengitt (bokmål)"),
     ("life_events", "name_en"): ("English translation (ours, unofficial)", "Engelsk oversettelse (vår, uoffisiell)"),
