@@ -28,10 +28,7 @@ def _missing(value) -> bool:
 
 
 def _catalog() -> pd.DataFrame:
-    catalog = data.indicators().set_index("indicator_id")
-    units = data.query("SELECT unit_id, limit_value AS unit_limit FROM units").set_index("unit_id")["unit_limit"]
-    catalog["unit_limit"] = catalog["unit_id"].map(units)
-    return catalog
+    return data.indicators().set_index("indicator_id")
 
 
 def _with_texts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -41,7 +38,7 @@ def _with_texts(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _value(row, ind, which: str, lang: str) -> str:
     text = row.get(f"{which}_text")
-    shown = precision.value_shown(row[f"{which}_value"], ind["unit_kind"], ind["unit_id"], ind["unit_limit"], text, lang)
+    shown = precision.value_shown(row[f"{which}_value"], ind["unit_id"], lang, text)
     return f"{shown} ({row[f'{which}_period']})"
 
 
@@ -90,7 +87,7 @@ def like_for_like_score_line(goal_id: str, lang: str) -> str:
              start_label=scores.label_text(row["start_label"], lang),
              end_score=scores.score_text(row["end_score"], lang),
              end_label=scores.label_text(row["end_label"], lang),
-             change=format_change(row["change"], "score", lang))
+             change=format_change(row["change"], "score", lang, decimals=2))
 
 
 def like_for_like(goal_id: str) -> pd.DataFrame:
@@ -136,10 +133,7 @@ def movers_block(goal_id: str, lang: str, catalog: pd.DataFrame) -> list[str]:
         items = []
         for row in part.to_dict("records"):
             ind = catalog.loc[row["indicator_id"]]
-            change = precision.change_shown(row["change"], ind["unit_kind"], ind["unit_id"], ind["unit_limit"],
-                                            row.get("base_text"), row.get("latest_text"), lang)
-            if ind["unit_kind"] == "rank":
-                change = scores.change_text(row, "rank", lang)
+            change = scores.change_text(row, ind["unit_kind"], lang)
             items.append(f"- {_name_link(row['indicator_id'], catalog, lang)}: {_value(row, ind, 'base', lang)} → "
                          f"{_value(row, ind, 'latest', lang)}, {change} — {scores.status_text(row['status'], lang)}")
         lines.append(f"**{t(key, lang)}:**\n" + "\n".join(items))

@@ -1,11 +1,13 @@
 """Plotly charts that can be read without colour: a colour-blind-safe palette (Okabe–Ito) plus a distinct
-dash pattern and marker per series, and a one-sentence summary of what each chart shows."""
+dash pattern and marker per series, and a one-sentence summary of what each chart shows. The hover text and the
+summary show each figure at the publisher's precision (ui.precision); the chart's data keep the values."""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.i18n import chart_separators, format_value, geo_name, t
+from ui import precision
+from ui.i18n import chart_separators, geo_name, t
 
 # Okabe–Ito: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -50,9 +52,18 @@ def frozen(figure: go.Figure | None) -> FrozenFigure | None:
     return None if figure is None else FrozenFigure(figure)
 
 
+def shown_column(frame: pd.DataFrame, lang: str) -> pd.Series:
+    """Each observation of `frame` (columns value, unit_id and, where known, value_text) as shown on the pages."""
+    texts = frame["value_text"] if "value_text" in frame else pd.Series(None, index=frame.index, dtype=object)
+    return pd.Series([precision.value_shown(v, u, lang, x) for v, u, x in zip(frame["value"], frame["unit_id"], texts)],
+                     index=frame.index, dtype=object)
+
+
 def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, lang: str,
-               series_label=None, target: tuple[float, str, str] | None = None, rank: bool = False) -> go.Figure:
-    """One line per value of `series` over `year`; `frame` has columns year, value and `series`."""
+               series_label=None, target: tuple[float, str, str] | None = None, rank: bool = False,
+               hover: str | None = None) -> go.Figure:
+    """One line per value of `series` over `year`; `frame` has columns year, value and `series`. `hover` names a
+    column of display texts shown on hover instead of the raw value (the figures at the publisher's precision)."""
     fig = go.Figure()
     keys = ordered_geos(frame[series]) if series == "geo" else list(dict.fromkeys(frame[series]))
     for position, key in enumerate(keys):
@@ -63,7 +74,8 @@ def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, la
             x=part["year"], y=part["value"], name=name, mode="lines+markers",
             line={"color": style["color"], "dash": style["dash"], "width": 3 if position == 0 else 2},
             marker={"symbol": style["symbol"], "size": 9, "color": style["color"]},
-            hovertemplate=f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
+            customdata=None if hover is None else list(part[hover]),
+            hovertemplate=f"{name}<br>%{{x}}: " + ("%{y}" if hover is None else "%{customdata}") + "<extra></extra>",
         ))
     if target is not None:
         value, period, label = target
@@ -83,24 +95,25 @@ def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, la
     return fig
 
 
-def indicator_summary(frame: pd.DataFrame, unit_kind: str, lang: str) -> str:
-    """One sentence: Norway's first and latest value in the chart, and the peers in Norway's latest year."""
+def indicator_summary(frame: pd.DataFrame, unit_id: str, lang: str) -> str:
+    """One sentence: Norway's first and latest value in the chart, and the peers in Norway's latest year, each at
+    the publisher's precision from its value as written (`value_text`, where the frame has it)."""
     norway = frame[frame["geo"] == "NO"].sort_values("year")
     if norway.empty:
         geos = ", ".join(geo_name(g, lang) for g in ordered_geos(frame["geo"]))
         return t("summary_no_norway", lang, geos=geos)
     first, last = norway.iloc[0], norway.iloc[-1]
-    fmt = lambda v: format_value(v, unit_kind, lang)  # noqa: E731
+    fmt = lambda row: precision.value_shown(row["value"], unit_id, lang, row.get("value_text"))  # noqa: E731
     if len(norway) == 1:
-        text = t("summary_single", lang, last=fmt(last["value"]), last_year=last["period"])
+        text = t("summary_single", lang, last=fmt(last), last_year=last["period"])
     else:
-        text = t("summary_trend", lang, first=fmt(first["value"]), first_year=first["period"],
-                 last=fmt(last["value"]), last_year=last["period"])
+        text = t("summary_trend", lang, first=fmt(first), first_year=first["period"],
+                 last=fmt(last), last_year=last["period"])
     same_year = frame[(frame["year"] == last["year"]) & (frame["geo"] != "NO")]
     if not same_year.empty:
         peers = ", ".join(
-            f"{geo_name(row.geo, lang)} {fmt(row.value)}"
-            for row in same_year.set_index("geo").loc[ordered_geos(same_year["geo"])].reset_index().itertuples()
+            f"{geo_name(row['geo'], lang)} {fmt(row)}"
+            for _, row in same_year.set_index("geo").loc[ordered_geos(same_year["geo"])].reset_index().iterrows()
         )
         text += t("summary_peers", lang, peers=peers)
     return text

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ui import data
-from ui.charts import frozen, indicator_summary, line_chart, ordered_geos
+from ui.charts import frozen, indicator_summary, line_chart, ordered_geos, shown_column
 from ui.downloads import file_payloads
-from ui.i18n import format_value, geo_name, t
+from ui.i18n import geo_name, t
 from ui.render_cache import per_version, per_version_resource
 from ui.tables import markdown_table, page_url
 
@@ -27,8 +27,9 @@ def _catalog() -> pd.DataFrame:
 
 
 def _totals() -> pd.DataFrame:
-    return data.query("""SELECT indicator_id, geo, period, year, value, flags FROM observations
+    return data.query("""SELECT indicator_id, geo, period, year, value, value_text, unit_id, flags FROM observations
                          WHERE is_preferred AND breakdown = '' ORDER BY indicator_id, geo, year, period""")
+
 
 
 def _rank_ids(catalog: pd.DataFrame) -> dict[str, str]:
@@ -64,11 +65,13 @@ def rank_texts(lang: str) -> dict:
     sentences = []
     for indicator_id, part in ranks.groupby("indicator_id", sort=False):
         first, last = part.iloc[0], part.iloc[-1]
+        shown = shown_column(part, lang)
         sentences.append(t("compare_rank_sentence", lang, name=catalog.loc[indicator_id, f"name_{lang}"],
-                           first=format_value(first["value"], "rank", lang), first_year=first["period"],
-                           last=format_value(last["value"], "rank", lang), last_year=last["period"]))
-    rank_table = ranks.pivot_table(index="period", columns="series", values="value", aggfunc="first", sort=False)
-    rank_table = rank_table.sort_index().map(lambda v: "–" if pd.isna(v) else format_value(v, "rank", lang))
+                           first=shown.iloc[0], first_year=first["period"],
+                           last=shown.iloc[-1], last_year=last["period"]))
+    rank_table = ranks.assign(shown=shown_column(ranks, lang)).pivot_table(index="period", columns="series", values="shown",
+                                                                     aggfunc="first", sort=False)
+    rank_table = rank_table.sort_index().map(lambda v: "–" if pd.isna(v) else v)
     rank_table = rank_table.reset_index().rename(columns={"period": t("col_period", lang)})
     missing = [r for r in RANKINGS if r not in rank_ids or rank_ids[r] not in set(ranks["indicator_id"])]
     return {"empty": False, "sentence": "**" + " ".join(sentences) + "**", "table": markdown_table(rank_table),
@@ -81,8 +84,9 @@ def rank_figure(lang: str):
     ranks = _ranks(lang)
     if ranks.empty:
         return None
-    return frozen(line_chart(ranks, series="series", title=t("compare_ranks_chart", lang),
-                             y_title=t("compare_rank_axis", lang), lang=lang, rank=True))
+    return frozen(line_chart(ranks.assign(shown=shown_column(ranks, lang)), series="series",
+                             title=t("compare_ranks_chart", lang), y_title=t("compare_rank_axis", lang), lang=lang,
+                             rank=True, hover="shown"))
 
 
 @per_version
@@ -115,12 +119,12 @@ def peer_table(lang: str) -> str:
         peer_years = set(part.loc[part["geo"] != "NO", "year"])
         year = max(norway_years & peer_years or norway_years)  # the latest year with Norway and a peer, if any
         same_year = part[part["year"] == year].drop_duplicates("geo").set_index("geo")
-        kind = catalog.loc[indicator_id, "unit_kind"]
+        same_year = same_year.assign(shown=shown_column(same_year, lang))
         row = {t("col_indicator", lang): catalog.loc[indicator_id, f"name_{lang}"],
                "url": page_url("indicator", indicator=indicator_id, lang=lang),
                t("col_period", lang): same_year.loc["NO", "period"]}
         for geo in COMPARE_GEOS:
-            row[geo_name(geo, lang)] = format_value(same_year.loc[geo, "value"], kind, lang) if geo in same_year.index else "–"
+            row[geo_name(geo, lang)] = same_year.loc[geo, "shown"] if geo in same_year.index else "–"
         rows.append(row)
     return markdown_table(pd.DataFrame(rows), links={t("col_indicator", lang): "url"})
 
@@ -133,22 +137,25 @@ def _frame(indicator_id: str) -> pd.DataFrame:
 @per_version
 def one_texts(indicator_id: str, lang: str) -> dict:
     """One indicator against the peers: the sentence and the table (a row per period, a column per country)."""
-    kind = _catalog().loc[indicator_id, "unit_kind"]
+    unit_id = _catalog().loc[indicator_id, "unit_id"]
     frame = _frame(indicator_id)
-    table = frame.pivot_table(index="period", columns="geo", values="value", aggfunc="first")
+    table = frame.assign(shown=shown_column(frame, lang)).pivot_table(index="period", columns="geo", values="shown",
+                                                                aggfunc="first")
     table = table[[g for g in ordered_geos(table.columns)]].sort_index()
-    table = table.map(lambda v: "–" if pd.isna(v) else format_value(v, kind, lang))
+    table = table.map(lambda v: "–" if pd.isna(v) else v)
     table.columns = [geo_name(g, lang) for g in table.columns]
-    return {"summary": f"**{indicator_summary(frame, kind, lang)}**",
+    return {"summary": f"**{indicator_summary(frame, unit_id, lang)}**",
             "table": markdown_table(table.reset_index().rename(columns={"period": t("col_period", lang)}))}
 
 
 @per_version_resource
 def one_figure(indicator_id: str, lang: str):
     ind = _catalog().loc[indicator_id]
-    return frozen(line_chart(_frame(indicator_id), series="geo", series_label=lambda g: geo_name(g, lang),
+    frame = _frame(indicator_id)
+    return frozen(line_chart(frame.assign(shown=shown_column(frame, lang)), series="geo",
+                             series_label=lambda g: geo_name(g, lang),
                              title=t("chart_title", lang, name=ind[f"name_{lang}"]), y_title=ind[f"unit_label_{lang}"],
-                             lang=lang, rank=ind["unit_kind"] == "rank"))
+                             lang=lang, rank=ind["unit_kind"] == "rank", hover="shown"))
 
 
 @per_version
