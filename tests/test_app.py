@@ -200,7 +200,7 @@ def test_indicator_page_shows_the_scored_change_with_its_sign_and_base(app, stor
             continue
         assert change_labels == [t("headline_change", lang, year=row["base_period"])], (indicator_id, metrics)
         shown = metrics[change_labels[0]]
-        assert_change_shown(shown, row["change"], kinds[indicator_id], lang, indicator_id)
+        assert_rounded_change_shown(shown, row["change"], kinds[indicator_id], lang, indicator_id)
         latest = f"{t('headline_latest', lang)} ({row['latest_period']})"
         assert latest in metrics, (indicator_id, metrics)
         # "How was this calculated" starts from the same base and latest periods
@@ -588,25 +588,29 @@ def test_goal_table_shows_flags_and_the_latest_figures_source(app, stored):
 
 
 def test_benchmark_scores_are_shown_at_the_benchmarks_precision_not_four_decimals(app, stored):
-    """eGovernment Benchmark scores (0–100) are published with at most one decimal: the curated biennial means carry
-    ten, the goal table shows one."""
+    """eGovernment Benchmark scores (0–100) are published as whole points (units.decimals of score_0_100): the
+    curated biennial means carry ten decimals, the goal table shows none, rounded half up."""
+    from decimal import ROUND_HALF_UP, Decimal
+
     scores = norway(stored, "indicator_scores")
     row = scores[(scores["indicator_id"] == "egovbench_transparency")].iloc[0]
+    assert stored["units"].set_index("unit_id").loc["score_0_100", "decimals"] == 0
     at = app(lang="en", goal=row["goal_id"])
     table = next(tb for tb in markdown_tables(at) if tb and t("col_since", "en") in tb[0])
     cells = next(c for c in table if linked_id(c[t("col_indicator", "en")], "indicator") == "egovbench_transparency")
-    assert cells[t("col_latest", "en")] == format_number(round(row["latest_value"], 1), "en", 1)
+    assert cells[t("col_latest", "en")] == str(Decimal(repr(float(row["latest_value"]))).quantize(Decimal(1), ROUND_HALF_UP))
 
 
-def test_precision_rule():
-    from ui.precision import decimals, text_decimals
+def test_precision_rule(app_warehouse, monkeypatch):
+    monkeypatch.setenv("MONITOR_WAREHOUSE", str(app_warehouse))
+    from ui.precision import places
 
-    assert text_decimals("92.4") == 1 and text_decimals("88") == 0 and text_decimals(None) is None
-    assert decimals("score", "score_0_100", 100, "66.3333333333") == 1     # computed mean → the benchmark's one
-    assert decimals("index", "index_0_1", 1, "0.8879") == 4                # EGDI as the UN publishes it
-    assert decimals("percent", "pct_agencies", 100, "26") == 0             # as written
-    assert decimals("rank", "rank", None, "7") == 0
-    assert decimals("percent", "pct_users", 100, "50", "47.25") == 1       # a change: the more precise end, capped
+    assert places("score_0_100", "66.3333333333") == 0     # a computed mean → the benchmark's whole points
+    assert places("index_0_1", "0.8879") == 4              # EGDI as the UN publishes it
+    assert places("index_0_1", "0.83") == 2                # as written
+    assert places("pct_agencies", "26") == 0
+    assert places("rank", "7") == 0
+    assert places("pct_population_16_79", "50", "47.25") == 1   # a change: the more precise end, capped
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

@@ -31,10 +31,7 @@ def _missing(value) -> bool:
 
 
 def _catalog() -> pd.DataFrame:
-    catalog = data.indicators().set_index("indicator_id")
-    units = data.query("SELECT unit_id, limit_value AS unit_limit FROM units").set_index("unit_id")["unit_limit"]
-    catalog["unit_limit"] = catalog["unit_id"].map(units)
-    return catalog
+    return data.indicators().set_index("indicator_id")
 
 
 def _with_texts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -47,7 +44,7 @@ def _with_texts(frame: pd.DataFrame) -> pd.DataFrame:
 def _value(row, ind, which: str, lang: str) -> str:
     """A base or latest figure with its period and its flags in words: '0,8630 (2024) ⚠ secondary source'."""
     text = row.get(f"{which}_text")
-    shown = precision.value_shown(row[f"{which}_value"], ind["unit_kind"], ind["unit_id"], ind["unit_limit"], text, lang)
+    shown = precision.value_shown(row[f"{which}_value"], ind["unit_id"], lang, text)
     flagged = flags_text(row.get(f"{which}_flags"), lang)
     return f"{shown} ({row[f'{which}_period']})" + (f" {flagged}" if flagged else "")
 
@@ -198,10 +195,7 @@ def movers_block(goal_id: str, lang: str, catalog: pd.DataFrame) -> list[str]:
         items = []
         for row in part.to_dict("records"):
             ind = catalog.loc[row["indicator_id"]]
-            change = precision.change_shown(row["change"], ind["unit_kind"], ind["unit_id"], ind["unit_limit"],
-                                            row.get("base_text"), row.get("latest_text"), lang)
-            if ind["unit_kind"] == "rank":
-                change = scores.change_text(row, "rank", lang)
+            change = scores.change_text(row, ind["unit_kind"], lang)
             items.append(f"- {_name_link(row['indicator_id'], catalog, lang)}: {_value(row, ind, 'base', lang)} → "
                          f"{_value(row, ind, 'latest', lang)}, {change} — {scores.status_text(row['status'], lang)}; "
                          f"{t('assess_sources', lang, sources=_sources(row, lang))}")

@@ -114,7 +114,7 @@ def explanation_markdown(goal_id: str, lang: str) -> str:
     for row in sorted(scored.to_dict("records"), key=lambda r: order.get(r["indicator_id"], len(order))):
         ind = catalog.loc[row["indicator_id"]]
         peers = data.indicator_score_peers(row["indicator_id"], "NO")
-        lines = scores.explain_indicator_text(row, peers, ind["unit_kind"], lang)
+        lines = scores.explain_indicator_text(row, peers, ind["unit_id"], lang)
         parts.append(f"**[{ind[f'name_{lang}']}]({page_url('indicator', indicator=row['indicator_id'], lang=lang)})** "
                      f"({t('col_weight', lang).lower()} {format_number(row['weight'], lang)})\n"
                      + "\n".join(f"- {line}" for line in lines))

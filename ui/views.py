@@ -48,7 +48,6 @@ def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str
     trend status and the score."""
     indicators = data.indicators()
     indicators = indicators[indicators["goal_id"] == goal_id]
-    units = data.query("SELECT unit_id, limit_value AS unit_limit FROM units").set_index("unit_id")["unit_limit"]
     scored = data.indicator_scores("NO").set_index("indicator_id")
     texts = precision.latest_texts("NO").set_index("indicator_id")
     rows = []
@@ -56,16 +55,11 @@ def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str
         row = scored.loc[ind.indicator_id] if ind.indicator_id in scored.index else None
         text = texts.loc[ind.indicator_id] if ind.indicator_id in texts.index else None
         has_value = row is not None and pd.notna(row["latest_value"])
-        limit = units.get(ind.unit_id)
         latest = t("no_norway_value", lang)
         if has_value:
-            latest = precision.value_shown(row["latest_value"], ind.unit_kind, ind.unit_id, limit,
-                                           None if text is None else text["latest_text"], lang)
+            latest = precision.value_shown(row["latest_value"], ind.unit_id, lang,
+                                           None if text is None else text["latest_text"])
         change = scores.change_text(row, ind.unit_kind, lang)
-        if scores.has_change(row) and ind.unit_kind != "rank":
-            change = precision.change_shown(row["change"], ind.unit_kind, ind.unit_id, limit,
-                                            None if text is None else text["base_text"],
-                                            None if text is None else text["latest_text"], lang)
         entry = {
             t("col_indicator", lang): getattr(ind, f"name_{lang}"),
             "url": page_url("indicator", indicator=ind.indicator_id, lang=lang),
