@@ -12,6 +12,7 @@ PAGES = [
     ("/assessment?lang=nb", "Sluttvurdering av strategiperioden 2019–2025", "nb"),
     ("/assessment?lang=en", "Final assessment of the strategy period 2019–2025", "en"),
     ("/report?goal=G6&lang=en", "Report: goal 6", "en"),
+    ("/report?goal=all&lang=nb", "Rapport: sluttvurdering 2019–2025, alle mål", "nb"),
     ("/explorer?lang=nb", "Utforsk tallene", "nb"),
     ("/?lang=en&viewport=phone", "Status of the six goals", "en"),
 ]
