@@ -8,9 +8,11 @@ from ui.assessment import goal_assessment_markdown, intro_markdown
 from ui.i18n import format_datetime, t
 from ui.page import current_lang
 from ui.score_views import goal_score_block, score_block_texts
+from ui.tables import show_markdown
 from ui.url_state import choose
 from ui.views import goal_indicator_table
 
+# The page's chrome on paper; tables fit the paper through the shared TABLE_CSS (ui/tables.py, on every page).
 PRINT_CSS = """<style>
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSelectbox"],
@@ -35,11 +37,11 @@ st.title(t("report_title", lang, n=goal["number"]) + f" – {goal[f'short_{lang}
 st.caption(t("report_intro", lang))
 st.markdown(f"«{goal['name_nb']}»" + (f"  \n*{goal['name_en']}* ({t('our_translation', lang)})" if lang == "en" else ""))
 goal_score_block(goal_id, lang, chart=False)
-st.markdown(score_block_texts(goal_id, lang)["table"])
+show_markdown(score_block_texts(goal_id, lang)["table"])
 st.header(t("report_assessment", lang))
 st.markdown(intro_markdown(lang))
-st.markdown(goal_assessment_markdown(goal_id, lang, 2))
+show_markdown(goal_assessment_markdown(goal_id, lang, 2))
 st.header(t("goal_indicators", lang))
-st.markdown(goal_indicator_table(goal_id, lang, True))
+show_markdown(goal_indicator_table(goal_id, lang, True))
 st.caption(t("score_disclaimer", lang))
 st.caption(t("report_generated", lang, build_id=info["build_id"], built=format_datetime(info["built_at"], lang)))

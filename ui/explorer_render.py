@@ -143,7 +143,7 @@ def explorer_result(indicators: tuple, geos: tuple, year_from, year_to, index_ye
         table.columns = [t("explorer_series", lang)] + [str(c) for c in table.columns[1:]]
         charts.append({"unit_id": unit_id, "summary": f"**{summary}**", "figure": frozen(fig),
                        "table_label": t("explorer_chart_table", lang, unit=unit_label),
-                       "table": markdown_table(table)})
+                       "table": markdown_table(table, label=t("explorer_chart_table", lang, unit=unit_label))})
 
     number = lambda v: format_number(v, lang)  # noqa: E731
     return {"warning": warning, "info": info, "charts": charts, "view": view,

@@ -66,4 +66,4 @@ def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str
     links = {t("col_indicator", lang): "url"}
     if detailed:
         links[t("col_latest_source", lang)] = "source_url"
-    return markdown_table(frame, links=links)
+    return markdown_table(frame, links=links, label=t("goal_indicators", lang))
