@@ -310,7 +310,7 @@ def summary_table(lang: str) -> str:
                      t("assess_col_start", lang): cell(start), t("assess_end", lang): cell(end),
                      t("assess_col_same", lang): same_cell,
                      t("col_label", lang): scores.label_text(None if end is None else end["label"], lang)})
-    return markdown_table(pd.DataFrame(rows), links={t("col_goal", lang): "url"})
+    return markdown_table(pd.DataFrame(rows), links={t("col_goal", lang): "url"}, label=t("assess_summary", lang))
 
 
 def intro_markdown(lang: str) -> str:

@@ -59,7 +59,8 @@ def life_events_view(lang: str) -> dict:
                     t("col_goal", lang): t("goal_n", lang, n=ind.goal_number),
                 })
             section["count"] = tn("life_indicators", lang, len(rows), n=len(rows))
-            section["table"] = markdown_table(pd.DataFrame(rows), links={t("col_indicator", lang): "url"})
+            section["table"] = markdown_table(pd.DataFrame(rows), links={t("col_indicator", lang): "url"},
+                                              label=section["name"])
         sections.append(section)
     return {"info": info, "summary": f"**{t('life_summary', lang, covered=covered, total=len(summary_rows))}**",
             "sections": sections}

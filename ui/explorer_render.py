@@ -150,7 +150,7 @@ def explorer_result(indicators: tuple, geos: tuple, year_from, year_to, index_ye
         table.columns = [t("explorer_series", lang)] + [str(c) for c in table.columns[1:]]
         charts.append({"unit_id": unit_id, "summary": f"**{summary}**", "figure": frozen(fig),
                        "table_label": t("explorer_chart_table", lang, unit=unit_label),
-                       "table": markdown_table(table)})
+                       "table": markdown_table(table, label=t("explorer_chart_table", lang, unit=unit_label))})
 
     # The table: each value at its precision (rows grouped by the decimals they are shown with), the index as above.
     places = pd.Series([precision.places(u, precision.exact(v, x)) for v, u, x in zip(view["value"], view["unit_id"], texts)],

@@ -15,6 +15,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from ui import data
 from ui.i18n import DEFAULT_LANG, LANGS, format_datetime, format_number, t
 from ui.render_cache import per_version
+from ui.tables import TABLE_CSS
 
 
 _APP_RUN = "_monitor_app_run"
@@ -232,7 +233,7 @@ DECORATIVE_ICONS_JS = """<script>
 
 def _set_document_language(lang: str) -> None:
     # Streamlit serves <html lang="en">; screen readers need the page's real language (WCAG 3.1.1).
-    st.html(CONTRAST_CSS)
+    st.html(CONTRAST_CSS + TABLE_CSS)
     st.html(f"<script>document.documentElement.lang = '{'nb' if lang == 'nb' else 'en'}';</script>"
             + DECORATIVE_ICONS_JS, unsafe_allow_javascript=True)
 

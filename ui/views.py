@@ -86,7 +86,8 @@ def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str
     goal = data.goal_score(goal_id, "NO")
     counted = "" if goal is None else t("goal_table_counted", lang, n=int(goal["n_indicators"]),
                                          n_not_counted=int(goal["n_not_counted"]), n_excluded=int(goal["n_excluded"]))
-    return "\n\n".join(part for part in (counted, markdown_table(frame, links=links)) if part)
+    return "\n\n".join(part for part in (counted, markdown_table(frame, links=links, label=t("goal_indicators", lang)))
+                         if part)
 
 
 def _score_cell(row, unit_kind: str, lang: str) -> str:
