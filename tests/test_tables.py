@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from tests.conftest import ROOT
-from ui.tables import markdown_table, wrap_tables
+from ui.tables import markdown_table, safe_html, wrap_tables
 
 REGION = re.compile(r'<div class="monitor-table( monitor-table-wide)?" role="region" aria-label="([^"]+)" tabindex="0">'
                     r"\n\n(\|.*?)\n\n</div>", re.S)
@@ -37,3 +37,14 @@ def test_every_table_of_the_method_text_is_wrapped():
     assert len(tables) >= 2 and len(REGION.findall(wrapped)) == len(tables)
     assert re.sub(r'<div class="monitor-table[^>]*>\n\n|\n\n</div>', "", wrapped).replace("\n\n", "\n") == \
         text.replace("\n\n", "\n")
+
+
+def test_only_the_regions_own_tags_pass_as_html():
+    """show_markdown renders with HTML allowed for the regions: any other tag — in the text around a table or in
+    a Markdown cell (links), e.g. a name or a note from the data — arrives escaped."""
+    table = markdown_table(pd.DataFrame({"source": ["[A](https://a.example) <img src=x onerror=alert(1)>"]}),
+                           markdown=("source",))
+    shown = safe_html("Before <script>alert(1)</script><b>x</b>\n\n" + table + "\n\nafter <iframe src=y>")
+    tags = re.findall(r"<[^&\s][^>]*>", shown)
+    assert tags == [re.search(r"<div [^>]*>", table).group(0), "</div>"], tags
+    assert "&lt;script>" in shown and "&lt;img src=x" in shown and "&lt;iframe" in shown
