@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import io
 import os
 import re
@@ -128,6 +129,138 @@ def test_the_console_has_its_own_limits(warehouse):
         finally:
             app.close()
     assert threads >= 1
+
+
+# The audit's queries: list functions allocate outside DuckDB's buffer manager, so its memory_limit does not bound
+# them, and an interrupt does not stop them (in the server's process they took 1.7-2.8 GB and ran 10 s after a 5 s
+# limit). Each must now fail in the console's worker, inside its address space, with the server untouched.
+UNBOUNDED_BY_DUCKDB = ["SELECT len(range(200000000)) AS n", "SELECT range(100000000) AS l",
+                       "SELECT string_split(repeat('a,', 50000000), ',') AS s"]
+
+
+class _RssPeaks:
+    """The peak resident memory of this process and of its child processes, sampled every 20 ms."""
+
+    def __init__(self) -> None:
+        import threading
+        self.server = self.workers = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    @staticmethod
+    def _rss(pid) -> int:
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii") as status:
+                return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            return 0
+
+    def _sample(self) -> None:
+        me = os.getpid()
+        while not self._stop.is_set():
+            self.server = max(self.server, self._rss(me))
+            children = set()
+            for path in Path(f"/proc/{me}/task").glob("*/children"):
+                with contextlib.suppress(OSError):
+                    children |= set(path.read_text().split())
+            for pid in children:
+                self.workers = max(self.workers, self._rss(pid))
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _limits(pid: int) -> dict[str, str]:
+    with open(f"/proc/{pid}/limits", encoding="ascii") as limits:
+        return {line[:26].strip(): line[26:47].strip() for line in list(limits)[1:]}
+
+
+def _ready_worker() -> int:
+    from ui import sql_console
+    sql_console.prewarm()
+    deadline = time.monotonic() + 60
+    while not sql_console._POOL.workers():
+        assert time.monotonic() < deadline, "no console worker started"
+        time.sleep(0.05)
+    return sql_console._POOL.workers()[-1]
+
+
+def test_console_queries_run_in_a_worker_process_the_os_bounds(warehouse):
+    from ui.sql_console import WORKER_HEADROOM_BYTES, SqlTimeout
+
+    pid = _ready_worker()
+    limits = _limits(pid)
+    assert limits["Max address space"] != "unlimited" and limits["Max file size"] == "0"
+    assert _limits(os.getpid())["Max address space"] == "unlimited"       # the server itself is not limited
+    with data.pinned():
+        con = data.console_connection()
+        try:
+            run_with_timeout(con, "SELECT 1")
+            start_rss = _RssPeaks._rss(os.getpid())
+            with _RssPeaks() as peaks:
+                for sql in UNBOUNDED_BY_DUCKDB:
+                    started = time.perf_counter()
+                    with pytest.raises(duckdb.OutOfMemoryException):
+                        run_with_timeout(con, sql, timeout=60)
+                    assert time.perf_counter() - started < 30, sql
+            assert peaks.server - start_rss < 100 * 2**20, (peaks.server, start_rss)   # the server: untouched
+            assert 0 < peaks.workers < 200 * 2**20 + WORKER_HEADROOM_BYTES, peaks.workers
+            # The time limit: the worker is killed at it (not interrupted), and the next query gets a new one.
+            pid = _ready_worker()
+            started = time.perf_counter()
+            with pytest.raises(SqlTimeout):
+                run_with_timeout(con, "SELECT count(*) FROM range(100000000) a, range(100000) b", timeout=1.5)
+            elapsed = time.perf_counter() - started
+            assert elapsed < 3.0, elapsed
+            assert not Path(f"/proc/{pid}").exists()                              # killed and reaped
+            assert run_with_timeout(con, "SELECT 42 AS answer")[0]["answer"].tolist() == [42]
+        finally:
+            con.close()
+
+
+def test_a_query_waits_for_a_busy_console_and_is_told_when_none_frees(warehouse, monkeypatch):
+    import threading
+
+    from ui import sql_console
+
+    pool = sql_console._Pool(1)
+    monkeypatch.setattr(sql_console, "_POOL", pool)
+    outcome = {}
+
+    def long_query() -> None:
+        with data.pinned():
+            con = data.console_connection()
+            try:
+                run_with_timeout(con, "SELECT count(*) FROM range(100000000) a, range(100000) b", timeout=4)
+            except sql_console.SqlTimeout as exc:
+                outcome["timeout"] = exc
+            finally:
+                con.close()
+
+    try:
+        pool.prewarm()
+        while not pool.workers():
+            time.sleep(0.05)
+        worker = threading.Thread(target=long_query)
+        worker.start()
+        time.sleep(0.5)
+        with data.pinned():
+            con = data.console_connection()
+            try:
+                with pytest.raises(sql_console.SqlBusy):
+                    run_with_timeout(con, "SELECT 1", timeout=1)
+            finally:
+                con.close()
+        worker.join(30)
+        assert "timeout" in outcome
+    finally:
+        pool.shutdown()
 
 
 def _public(monkeypatch, warehouse: Path) -> None:
