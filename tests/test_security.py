@@ -368,7 +368,12 @@ TYPES_SQL = ("SELECT now() AS n, TIMESTAMPTZ '2020-01-01 00:00+05' AS tz, INTERV
              "[1, 2] AS l, {'a': 1, 'b': [1]} AS s, MAP {'k': 1} AS m, 'a\x01b'::BLOB AS b, 'x' || chr(7) || 'y' AS c, "
              "uuid() AS u, 1.5::DECIMAL(10,2) AS d, 170141183460469231731687303715884105727::HUGEINT AS h, "
              "TIME '12:00' AS t, '12:00:00+02'::TIMETZ AS ttz, DATE '-infinity' AS di, 'infinity'::TIMESTAMP AS ti, "
-             "'nan'::DOUBLE AS nn, '101'::BIT AS bi, union_value(k := 1) AS un, NULL AS nul, 1 AS dup, 2 AS dup")
+             "'nan'::DOUBLE AS nn, '101'::BIT AS bi, union_value(k := 1) AS un, NULL AS nul, 1 AS dup, 2 AS dup, "
+             "TIMESTAMPTZ 'infinity' AS tzi, TIMESTAMPTZ '-infinity' AS tzn, DATE 'infinity' AS dpi, "
+             "'-infinity'::TIMESTAMP AS tn, 'infinity'::TIMESTAMP_S AS tsi, '-infinity'::TIMESTAMP_MS AS tmn, "
+             "'infinity'::TIMESTAMP_NS AS tni, TIMESTAMP '1000-01-01' AS old, TIMESTAMP '20000-01-01' AS far, "
+             "'=HYPERLINK(\"https://evil.example\",\"Click\")' AS hl, '=1+1' AS \"=1+1\"")
+INFINITE_KINDS = ["TIMESTAMP", "TIMESTAMPTZ", "DATE", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"]
 
 
 def test_console_results_and_downloads_work_for_every_duckdb_type(app_warehouse, monkeypatch):
@@ -391,10 +396,72 @@ def test_console_results_and_downloads_work_for_every_duckdb_type(app_warehouse,
             frame, _ = run_with_timeout(con, TYPES_SQL)
         finally:
             con.close()
-    assert pd.read_csv(io.BytesIO(to_csv(frame))).shape == frame.shape
+    csv = pd.read_csv(io.BytesIO(to_csv(frame)), dtype=str, keep_default_na=False)
+    assert csv.shape == frame.shape
     assert pd.read_excel(io.BytesIO(to_xlsx(frame))).shape == frame.shape
     back = pd.read_parquet(io.BytesIO(to_parquet(frame)))
     assert back.shape == frame.shape and str(back["tz"].dtype).startswith("datetime64")
+    # infinite and far dates as DuckDB writes them, never a made-up instant (DuckDB's infinity read as year 294247)
+    expected = {"tzi": "infinity", "tzn": "-infinity", "dpi": "infinity", "tn": "-infinity", "tsi": "infinity",
+                "tmn": "-infinity", "tni": "infinity", "di": "-infinity", "ti": "infinity", "far": "20000-01-01 00:00:00"}
+    cells = _xlsx_cells(to_xlsx(frame))
+    for column, value in expected.items():
+        assert csv[column].tolist() == [value] and back[column].tolist() == [value], column
+        assert cells[column] == (value, "s"), column
+    assert cells["old"] == ("1000-01-01T00:00:00", "s")           # before Excel's first date: as text, not a serial
+    # text is never a formula in Excel; CSV keeps it exactly (the download note says so)
+    assert cells["hl"] == ('=HYPERLINK("https://evil.example","Click")', "s") and cells["=1+1"] == ("=1+1", "s")
+    assert csv["hl"].tolist() == ['=HYPERLINK("https://evil.example","Click")'] and "=1+1" in csv.columns
+
+
+def _xlsx_cells(payload: bytes) -> dict[str, tuple]:
+    """The first data row of a workbook's first sheet: {header: (value, openpyxl data type)}; no cell is a formula."""
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(payload)).active
+    rows = list(sheet.iter_rows())
+    assert not [c.coordinate for row in rows for c in row if c.data_type == "f"], "formula cells"
+    return {str(h.value): (c.value, c.data_type) for h, c in zip(rows[0], rows[1])}
+
+
+@pytest.mark.parametrize("kind", INFINITE_KINDS)
+@pytest.mark.parametrize("value", ["infinity", "-infinity"])
+def test_downloads_of_infinite_dates_and_timestamps_of_every_kind(warehouse, kind, value):
+    from ui.downloads import file_payloads
+
+    with data.pinned():
+        con = data.console_connection()
+        try:
+            frame, _ = run_with_timeout(con, f"SELECT '{value}'::{kind} AS t UNION ALL SELECT NULL")
+        finally:
+            con.close()
+    payloads = file_payloads(frame, "q")
+    assert all(payloads.values()), [f for f, p in payloads.items() if p is None]
+    assert payloads["csv"].decode().splitlines()[:2] == ["t", value]
+    assert _xlsx_cells(payloads["xlsx"])["t"] == (value, "s")
+    assert pd.read_parquet(io.BytesIO(payloads["parquet"]))["t"].tolist()[0] == value
+
+
+def test_the_explorers_excel_file_holds_data_text_as_text(tmp_path, monkeypatch, small_catalog):
+    from tests.conftest import SNAPSHOT_HEADER
+    from ui.explorer_render import explorer_result
+
+    folder = tmp_path / "snapshot"
+    folder.mkdir()
+    (folder / "a.csv").write_text(SNAPSHOT_HEADER + 'share_online,NO,,2023,88.5,pct,"=HYPERLINK(""https://evil.'
+                                  'example"",""Click"")",=1+1,https://example.org/s1,2024,,@SUM(A1)\n', encoding="utf-8")
+    target = tmp_path / "w.duckdb"
+    build_warehouse(target, catalog_path=small_catalog, curated_dir=folder, live_dir=tmp_path / "live")
+    monkeypatch.setenv("MONITOR_WAREHOUSE", str(target))
+    data._registry.reset()
+    try:
+        with data.pinned():
+            result = explorer_result(("share_online",), ("NO",), None, None, None, (), "en")
+    finally:
+        data._registry.reset()
+    source = '=HYPERLINK("https://evil.example","Click") – =1+1'   # source_org – source_dataset
+    assert _xlsx_cells(result["downloads"]["xlsx"])["source"] == (source, "s")
+    assert pd.read_csv(io.BytesIO(result["downloads"]["csv"]))["source"].tolist() == [source]   # CSV: exact
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -398,26 +398,40 @@ _CONVERTER = threading.Lock()
 _CONVERTER_CON: list = []
 
 
+def _beyond_pandas(con, column: pa.ChunkedArray) -> bool:
+    """A date or timestamp column holding ±infinity or a year outside 1-9999: pandas would hold a wrong instant
+    (DuckDB's infinity is the largest int64, which pandas reads as the year 294247) or one Python cannot format."""
+    if not (pa.types.is_timestamp(column.type) or pa.types.is_date(column.type)):
+        return False
+    relation = con.from_arrow(pa.Table.from_arrays([column], names=["v"]))
+    (beyond,), = relation.aggregate('bool_or(NOT isfinite("v") OR year("v") NOT BETWEEN 1 AND 9999)').fetchall()
+    return bool(beyond)
+
+
 def to_frame(table: pa.Table) -> pd.DataFrame:
     """DuckDB's own conversion of the result to pandas (the types as DuckDB gives them to the app everywhere); a
-    column pandas cannot hold as it is (a date of -infinity, a year beyond 2262 in nanoseconds) comes back as
-    DuckDB's text for it. One in-memory connection does every conversion (opening one costs more than most
-    queries)."""
+    column pandas cannot hold as it is (a date or timestamp of ±infinity or beyond the year 9999, a year beyond
+    2262 in nanoseconds) comes back as DuckDB's text for it ('infinity', '-infinity', '20000-01-01'). One in-memory
+    connection does every conversion (opening one costs more than most queries)."""
     with _CONVERTER:
         if not _CONVERTER_CON:
             _CONVERTER_CON.append(duckdb.connect(":memory:", config={"enable_external_access": False,
                                                                      "threads": 1}))
         con = _CONVERTER_CON[0]
-        try:
-            return con.from_arrow(table).df()
-        except duckdb.Error:
-            pass
+        as_text = {n for n, column in enumerate(table.columns) if _beyond_pandas(con, column)}
+        if not as_text:
+            try:
+                return con.from_arrow(table).df()
+            except duckdb.Error:
+                pass
         names = list(table.column_names)
         columns = {}
         for n, name in enumerate(names):
             one = pa.Table.from_arrays([table.column(n)], names=["v"])
             relation = con.from_arrow(one)
             try:
+                if n in as_text:
+                    raise duckdb.ConversionException("held as text")
                 columns[n] = relation.df()["v"]
             except duckdb.Error:
                 columns[n] = relation.project('CAST("v" AS VARCHAR) AS v').df()["v"]
