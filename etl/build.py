@@ -81,7 +81,7 @@ def build_warehouse(target: Path, *, catalog_path: Path = CATALOG_PATH, curated_
     }])
     tables = {
         "goals": catalog.goals, "units": catalog.units, "indicators": catalog.indicators,
-        "life_events": catalog.life_events,
+        "life_events": catalog.life_events, "surveys": catalog.surveys,
         "observations": observations, "sources": sources,
         **{name: _typed(scores[name], name) for name in (*schema.SCORE_TABLES, "status_changes")},
         "changes": _typed(changes, "changes"), "source_status": source_status, "raw_responses": raw_responses,
@@ -140,6 +140,9 @@ def _sources_table(observations: pd.DataFrame, publisher_info: dict[str, dict]) 
     )
     grouped.insert(0, "source_id", [f"S{i:03d}" for i in range(1, len(grouped) + 1)])
     grouped["licence"] = grouped["source_org"].map(lambda org: publisher_info.get(org, {}).get("licence", ""))
+    for lang in ("nb", "en"):
+        grouped[f"publisher_{lang}"] = grouped["source_org"].map(
+            lambda org: publisher_info.get(org, {}).get(f"name_{lang}") or org)
     return _typed(grouped, "sources")
 
 

@@ -124,9 +124,11 @@ INDICATOR_SCORES: tuple[Column, ...] = (
     _c("change", "DOUBLE", "latest_value − base_value, in the indicator's unit (the change that was scored)",
        "latest_value − base_value, i indikatorens enhet (endringen som ble vurdert)"),
     _c("status", "VARCHAR", "Trend status: target_achieved, eu_reference_reached, substantial_progress, "
-       "moderate_progress, stable, limited_progress, deterioration or insufficient_data",
+       "moderate_progress, stable, limited_progress, deterioration, level_only (no comparable trend; the score is "
+       "the level alone) or insufficient_data (no score)",
        "Utviklingsstatus: target_achieved, eu_reference_reached, substantial_progress, moderate_progress, stable, "
-       "limited_progress, deterioration eller insufficient_data"),
+       "limited_progress, deterioration, level_only (ingen sammenlignbar utvikling; poengene er nivået alene) eller "
+       "insufficient_data (ingen poeng)"),
     _c("rule", "VARCHAR", "The rule that decided the status (see docs/method.md)",
        "Regelen som avgjorde statusen (se docs/method.md)"),
     _c("cagr", "DOUBLE", "Compound annual growth rate from base to latest", "Årlig vekstrate fra basis til siste"),
@@ -197,11 +199,16 @@ _GOAL_VALUES = (
     _c("total_weight", "DOUBLE", "Sum of the weights used", "Summen av vektene som er brukt"),
     _c("n_not_counted", "INTEGER", "Indicators of the goal shown but not counted (copies, composites of counted parts)",
        "Indikatorer i målet som vises, men ikke teller (kopier, samleindekser der delene teller)"),
+    _c("data_to_year", "INTEGER", "The newest year the score's figures measure (the last year of the latest period "
+       "among the indicators used)", "Det nyeste året tallene bak poengsummen måler (siste år i den siste perioden "
+       "blant indikatorene som er brukt)"),
 )
 GOAL_SCORES: tuple[Column, ...] = (*_GOAL_ID, *_GOAL_VALUES)
 GOAL_SCORE_HISTORY: tuple[Column, ...] = (
     _GOAL_ID[0],
-    _c("as_of", "INTEGER", "Scored with the data for years up to this one", "Vurdert med tallene til og med dette året"),
+    _c("as_of", "INTEGER", "Scored with the figures published by the end of this year (the data they measure end "
+       "earlier: data_to_year)", "Vurdert med tallene publisert innen utgangen av dette året (dataene de måler, slutter "
+       "tidligere: data_to_year)"),
     _GOAL_ID[1],
     *_GOAL_VALUES,
 )
@@ -223,6 +230,34 @@ GOAL_PERIOD_SCORES: tuple[Column, ...] = (
        "Målets poengsum ved slutt på det sammenlignbare settet, avrundet"),
     _c("end_label", "VARCHAR", "Rating of end_score", "Vurdering av end_score"),
     _c("change", "DOUBLE", "end_score − start_score", "end_score − start_score"),
+    _c("start_data_to_year", "INTEGER", "The newest year the like-for-like set's figures measure at the start",
+       "Det nyeste året det sammenlignbare settets tall måler ved start"),
+    _c("end_data_to_year", "INTEGER", "The newest year the like-for-like set's figures measure at the end",
+       "Det nyeste året det sammenlignbare settets tall måler ved slutt"),
+)
+GOAL_PERIOD_INDICATORS: tuple[Column, ...] = (
+    *_GOAL_ID,
+    _c("indicator_id", "VARCHAR", "An indicator of the like-for-like set (goal_period_scores.common_indicators)",
+       "En indikator i det sammenlignbare settet (goal_period_scores.common_indicators)"),
+    _c("period_end", "VARCHAR", "start or end of the strategy period", "start eller end (slutt) av strategiperioden"),
+    _c("as_of", "INTEGER", "The year scored (goal_period_scores.start_as_of or end_as_of)",
+       "Året som er vurdert (goal_period_scores.start_as_of eller end_as_of)"),
+    _c("base_period", "VARCHAR", "Period the change is measured from, as of that year",
+       "Perioden endringen måles fra, per det året"),
+    _c("base_value", "DOUBLE", "Value in the base period", "Verdien i basisperioden"),
+    _c("latest_period", "VARCHAR", "Latest period with a value published by that year",
+       "Siste periode med en verdi publisert innen det året"),
+    _c("latest_value", "DOUBLE", "Latest value published by that year", "Siste verdi publisert innen det året"),
+    _c("status", "VARCHAR", "Trend status as of that year (as in indicator_scores)",
+       "Utviklingsstatus per det året (som i indicator_scores)"),
+    _c("development_score", "DOUBLE", "Score 1–3 from the trend status", "Poeng 1–3 fra utviklingsstatusen"),
+    _c("level_score", "DOUBLE", "Score 1–3 from the level against peers or target",
+       "Poeng 1–3 fra nivået mot sammenligningsland eller mål"),
+    _c("level_basis", "VARCHAR", "peers, target, scale or empty (as in indicator_scores)",
+       "peers, target, scale eller tom (som i indicator_scores)"),
+    _c("score", "DOUBLE", "Indicator score 1–3 that goal_period_scores' start_score or end_score is the mean of",
+       "Indikatorpoeng 1–3 som start_score eller end_score i goal_period_scores er snittet av"),
+    _c("weight", "DOUBLE", "Weight in that mean", "Vekt i det snittet"),
 )
 MOVERS: tuple[Column, ...] = (
     *_GOAL_ID,
@@ -280,6 +315,8 @@ SOURCES: tuple[Column, ...] = (
     _c("first_year", "INTEGER", "First year covered", "Første år med tall"),
     _c("last_year", "INTEGER", "Last year covered", "Siste år med tall"),
     _c("licence", "VARCHAR", "Licence of the publisher's data, if known", "Lisensen for utgiverens data, hvis kjent"),
+    _c("publisher_nb", "VARCHAR", "The publisher named in bokmål (source.toml)", "Utgiveren med navn på bokmål (source.toml)"),
+    _c("publisher_en", "VARCHAR", "The publisher named in English (source.toml)", "Utgiveren med navn på engelsk (source.toml)"),
 )
 SOURCE_STATUS: tuple[Column, ...] = (
     _c("source", "VARCHAR", "Live source", "Kilde med automatisk henting"),
@@ -319,6 +356,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "goal_scores": GOAL_SCORES,
     "goal_score_history": GOAL_SCORE_HISTORY,
     "goal_period_scores": GOAL_PERIOD_SCORES,
+    "goal_period_indicators": GOAL_PERIOD_INDICATORS,
     "movers": MOVERS,
     "goal_confidence": GOAL_CONFIDENCE,
     "changes": CHANGES,
@@ -328,7 +366,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "build": BUILD,
 }
 SCORE_TABLES = ("indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history",
-                "goal_period_scores", "movers", "goal_confidence")
+                "goal_period_scores", "goal_period_indicators", "movers", "goal_confidence")
 
 # Catalogue tables (written from indicators/catalog.toml by indicators.catalog): described for the dictionary.
 CATALOG_DOCS: dict[tuple[str, str], tuple[str, str]] = {
@@ -384,6 +422,17 @@ CATALOG_DOCS: dict[tuple[str, str], tuple[str, str]] = {
     ("units", "kind"): ("percent, index, score, rank or count",
                         "percent (prosent), index (indeks), score (skår), rank (plass) eller count (antall)"),
     ("units", "limit_value"): ("Natural limit of the scale, if any", "Skalaens naturlige grense, hvis noen"),
+    ("indicators", "survey_id"): ("The survey its dataset belongs to (see surveys)", "Undersøkelsen datasettet hører til (se surveys)"),
+    ("surveys", "survey_id"): ("Survey id", "Undersøkelses-id"),
+    ("surveys", "name_nb"): ("Name of the survey in bokmål", "Navnet på undersøkelsen på bokmål"),
+    ("surveys", "name_en"): ("Name of the survey in English", "Navnet på undersøkelsen på engelsk"),
+    ("surveys", "publisher_nb"): ("Publisher in bokmål", "Utgiver på bokmål"),
+    ("surveys", "publisher_en"): ("Publisher in English", "Utgiver på engelsk"),
+    ("surveys", "last_edition"): ("Last edition, where a published source says the survey ended (else empty)",
+                                  "Siste utgave, når en publisert kilde sier at undersøkelsen er avsluttet (ellers tom)"),
+    ("surveys", "ended_source_url"): ("The published source that says the survey ended", "Den publiserte kilden som sier at undersøkelsen er avsluttet"),
+    ("surveys", "ended_note_nb"): ("What ended, in bokmål", "Hva som ble avsluttet, på bokmål"),
+    ("surveys", "ended_note_en"): ("What ended, in English", "Hva som ble avsluttet, på engelsk"),
     ("life_events", "life_event_id"): ("Life-event id", "Livshendelses-id"),
     ("life_events", "name_nb"): ("Name as reported (bokmål)", "Navn slik det er gjengitt (bokmål)"),
     ("life_events", "name_en"): ("English translation (ours, unofficial)", "Engelsk oversettelse (vår, uoffisiell)"),

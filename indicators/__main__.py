@@ -21,7 +21,7 @@ from indicators.method import METHOD
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 TABLE_NAMES = ("goal_scores", "indicator_scores", "indicator_score_peers", "goal_score_history", "goal_period_scores",
-               "movers", "goal_confidence")
+               "goal_period_indicators", "movers", "goal_confidence")
 LEVEL_TABLES = {"goal": "goal_scores", "indicator": "indicator_scores"}
 
 

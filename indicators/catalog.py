@@ -5,6 +5,7 @@ reported as a `CatalogError` that names the entry and the field, so a broken edi
 """
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,10 @@ INDICATOR_FIELDS = (
 )
 TARGET_FIELDS = ("value", "period", "source_url")
 DATASET_FIELDS = ("name", "publication_lag_years", "lag_reason")
+SURVEY_FIELDS = ("id", "name_nb", "name_en", "publisher_nb", "publisher_en")
+SURVEY_ENDED_FIELDS = ("last_edition", "source_url", "note_nb", "note_en")
+SURVEY_COLUMNS = ["survey_id", "name_nb", "name_en", "publisher_nb", "publisher_en", "last_edition",
+                  "ended_source_url", "ended_note_nb", "ended_note_en"]
 
 
 class CatalogError(ValueError):
@@ -36,6 +41,7 @@ class Catalog:
     units: pd.DataFrame
     indicators: pd.DataFrame
     life_events: pd.DataFrame
+    surveys: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(columns=SURVEY_COLUMNS))
 
     def indicator_ids(self) -> set[str]:
         return set(self.indicators["indicator_id"])
@@ -67,7 +73,8 @@ def _parse_catalog(raw: dict, source: str) -> Catalog:
     units = _entries(raw, "units", UNIT_FIELDS, source)
     life_events = _entries(raw, "life_events", LIFE_EVENT_FIELDS, source, required=False)
     indicators = _entries(raw, "indicators", INDICATOR_FIELDS, source)
-    datasets = _datasets(raw, source)
+    surveys = _surveys(raw, source)
+    datasets = _datasets(raw, source, set(surveys))
 
     goal_ids = {g["id"] for g in goals}
     unit_ids = {u["id"] for u in units}
@@ -110,6 +117,7 @@ def _parse_catalog(raw: dict, source: str) -> Catalog:
               "secondary": bool(e.get("secondary", False))} for e in life_events],
             columns=["life_event_id", "name_nb", "name_en", "ministry", "source_url", "secondary"],
         ),
+        surveys=pd.DataFrame([_survey_row(e) for e in surveys.values()], columns=SURVEY_COLUMNS),
     )
 
 
@@ -153,9 +161,37 @@ def _units_frame(units: list[dict]) -> pd.DataFrame:
     )
 
 
-def _datasets(raw: dict, source: str) -> dict[str, dict]:
+def _surveys(raw: dict, source: str) -> dict[str, dict]:
+    """[[surveys]]: the publication series datasets belong to, named in both languages with the publisher; `ended`
+    (optional) with the last edition and the published source that says so."""
+    entries = _entries(raw, "surveys", SURVEY_FIELDS, source, required=False)
+    for entry in entries:
+        ended = entry.get("ended")
+        if ended is None:
+            continue
+        if not isinstance(ended, dict):
+            _fail(source, "surveys", entry["id"], "ended", "must be a table")
+        for name in SURVEY_ENDED_FIELDS:
+            if _blank(ended.get(name)):
+                _fail(source, "surveys", entry["id"], f"ended.{name}",
+                      "is missing (an end is stated only with its last edition and a published source)")
+        if isinstance(ended["last_edition"], bool) or not isinstance(ended["last_edition"], int):
+            _fail(source, "surveys", entry["id"], "ended.last_edition", "must be a year")
+        if not str(ended["source_url"]).startswith(("https://", "http://")):
+            _fail(source, "surveys", entry["id"], "ended.source_url", "must be an http(s) link")
+    return {e["id"]: e for e in entries}
+
+
+def _survey_row(entry: dict) -> dict:
+    ended = entry.get("ended") or {}
+    return {"survey_id": entry["id"], **{k: entry[k] for k in SURVEY_FIELDS[1:]},
+            "last_edition": ended.get("last_edition"), "ended_source_url": ended.get("source_url"),
+            "ended_note_nb": ended.get("note_nb"), "ended_note_en": ended.get("note_en")}
+
+
+def _datasets(raw: dict, source: str, surveys: set[str] | None = None) -> dict[str, dict]:
     """[[datasets]]: each dataset's publication lag (years after the end of an observation's period until it is
-    published), with the reason (an assumption where the publisher's dates were not read)."""
+    published), with the reason (an assumption where the publisher's dates were not read), and its survey."""
     out: dict[str, dict] = {}
     for position, entry in enumerate(raw.get("datasets", []), start=1):
         name = entry.get("name")
@@ -169,6 +205,8 @@ def _datasets(raw: dict, source: str) -> dict[str, dict]:
             _fail(source, "datasets", name, "publication_lag_years", f"must be an integer 0–5, got {lag!r}")
         if name in out:
             _fail(source, "datasets", name, "name", "is a duplicate")
+        if entry.get("survey") is not None and entry["survey"] not in (surveys or set()):
+            _fail(source, "datasets", name, "survey", f"unknown survey {entry['survey']!r} (no [[surveys]] entry)")
         out[name] = entry
     return out
 
@@ -249,5 +287,6 @@ def _indicators_frame(indicators: list[dict], units: list[dict], datasets: dict[
             "rank_of": ind.get("rank_of"),
             "publication_lag_years": (datasets[ind["source_dataset"]]["publication_lag_years"]
                                       if ind["source_dataset"] in datasets else None),
+            "survey_id": datasets[ind["source_dataset"]].get("survey") if ind["source_dataset"] in datasets else None,
         })
     return pd.DataFrame(rows)

@@ -22,7 +22,7 @@ _KEYS = {
               "thresholds_with_target", "thresholds_without_target"},
     "development_scores": set(STATUSES_SCORED),
     "level": {"target_margin", "peer_geos", "scored_geos", "peer_year_tolerance", "non_exact_flags"},
-    "stability": {"limit_share", "rank_places", "count", "datasets"},
+    "stability": {"limit_share", "rank_places", "count", "survey_z", "surveys"},
     "confidence": {"recent_years", "uncertain_flags"},
     "goal": {"score_decimals", "label_good_from", "label_less_good_until", "movers"},
 }
@@ -57,9 +57,17 @@ class Method:
     stability_limit_share: float
     stability_rank_places: float
     stability_count: float
-    stability_datasets: Mapping[str, float]
+    stability_survey_z: float
+    stability_surveys: Mapping[str, Mapping[str, Any]]  # survey → {datasets, respondents, band}
+    stability_datasets: Mapping[str, float]  # every dataset of a survey → the survey's band
     recent_years: int
     uncertain_flags: tuple[str, ...]
+
+
+def survey_band(z: float, respondents: int) -> float:
+    """A sample survey's stability band for a share: the 95 % margin of error at p = 0.5, 100 × z × √(0.25 / n)
+    percentage points, rounded to one decimal (250 respondents: 6.2)."""
+    return round(100 * z * math.sqrt(0.25 / respondents), 1)
 
 
 def load_method(path: Path | str = METHOD_PATH) -> Method:
@@ -143,17 +151,36 @@ def parse_method(raw: Mapping[str, Any], source: str = "method") -> Method:
     peer_geos, scored_geos = geos("peer_geos"), geos("scored_geos")
     if not set(scored_geos) <= set(peer_geos):
         fail("level.scored_geos", f"must be among level.peer_geos {list(peer_geos)}, got {list(scored_geos)}")
-    bands = raw["stability"]["datasets"]
-    if not isinstance(bands, Mapping):
-        fail("stability.datasets", "must be a table of dataset = band")
-    dataset_bands = MappingProxyType({k: number("stability.datasets", k, bands, low=0.0) for k in bands})
+    survey_z = number("stability", "survey_z", low=0.0, strict_low=True)
+    surveys_raw = raw["stability"]["surveys"]
+    if not isinstance(surveys_raw, Mapping) or not surveys_raw:
+        fail("stability.surveys", "must be a table of surveys, each with datasets and respondents")
+    surveys, dataset_bands = {}, {}
+    for name, survey in surveys_raw.items():
+        key = f"stability.surveys.{name}"
+        if not isinstance(survey, Mapping) or set(survey) != {"datasets", "respondents"}:
+            fail(key, "must have exactly datasets and respondents")
+        datasets = survey["datasets"]
+        if not isinstance(datasets, list) or not datasets or not all(isinstance(d, str) and d for d in datasets):
+            fail(f"{key}.datasets", f"must be a non-empty list of dataset names, got {datasets!r}")
+        respondents = survey["respondents"]
+        if isinstance(respondents, bool) or not isinstance(respondents, int) or respondents < 1:
+            fail(f"{key}.respondents", f"must be an integer ≥ 1, got {respondents!r}")
+        band = survey_band(survey_z, respondents)
+        for dataset in datasets:
+            if dataset in dataset_bands:
+                fail(f"{key}.datasets", f"lists {dataset!r}, which another survey lists too")
+            dataset_bands[dataset] = band
+        surveys[name] = MappingProxyType({"datasets": tuple(datasets), "respondents": respondents, "band": band})
     return Method(
         peer_year_tolerance=integer("level", "peer_year_tolerance", low=0),
         non_exact_flags=flag_list("level", "non_exact_flags"),
         stability_limit_share=number("stability", "limit_share", low=0.0, high=0.5),
         stability_rank_places=number("stability", "rank_places", low=0.0),
         stability_count=number("stability", "count", low=0.0),
-        stability_datasets=dataset_bands,
+        stability_survey_z=survey_z,
+        stability_surveys=MappingProxyType(surveys),
+        stability_datasets=MappingProxyType(dataset_bands),
         recent_years=integer("confidence", "recent_years", low=1),
         uncertain_flags=flag_list("confidence", "uncertain_flags"),
         base_year=base_year,

@@ -26,6 +26,7 @@ from indicators.trend import (  # noqa: F401  (status names re-exported for read
     DETERIORATION,
     EU_REFERENCE_REACHED,
     INSUFFICIENT,
+    LEVEL_ONLY,
     LIMITED,
     MODERATE,
     STABLE,
@@ -54,8 +55,18 @@ _PANDAS_TYPES = {"VARCHAR": "string", "INTEGER": "Int32", "DOUBLE": "float64", "
 
 
 def development_score(status: str) -> float | None:
-    """The development score of a trend status (method.toml [development_scores]); None for insufficient data."""
+    """The development score of a trend status (method.toml [development_scores]); None for insufficient data
+    and for level only."""
     return METHOD.development_scores.get(status)
+
+
+def status_with_level(status: str, rule: str, level: float | None) -> tuple[str, str]:
+    """A series without a comparable trend (insufficient data) that still has a level score is ``level_only``: its
+    score is the level alone, and its status says so (never "insufficient data" beside a score that counts). The
+    rule keeps the trend's reason: 'level_only: one year only'."""
+    if status == INSUFFICIENT and level is not None:
+        return LEVEL_ONLY, LEVEL_ONLY + rule[len(INSUFFICIENT):]
+    return status, rule
 
 
 def level_score_vs_peers(own_value: float, peer_values: Iterable[float], direction: str) -> float | None:
@@ -96,17 +107,18 @@ def level_score_vs_scale(own_value: float, direction: str, unit_kind: str | None
 
 
 def stable_band(source_dataset: str | None, unit_kind: str | None, limit_value: float | None) -> float | None:
-    """The band within which a change is stable (method.toml [stability]): the dataset's own band (a survey's
-    sampling error), else the unit's (a share of its limit; ranks; counts); None when neither applies."""
-    if source_dataset in METHOD.stability_datasets:
-        return METHOD.stability_datasets[source_dataset]
+    """The band within which a change is stable (method.toml [stability]): the unit's (a share of its limit; ranks;
+    counts), and for a share from any dataset of a sample survey the larger of that and the survey's sampling error
+    ([stability.surveys], one band per survey for all its datasets); None when neither applies."""
+    unit = None
     if unit_kind == "rank":
-        return METHOD.stability_rank_places
-    if unit_kind == "count":
-        return METHOD.stability_count
-    if unit_kind in ("percent", "score", "index") and limit_value is not None:
-        return METHOD.stability_limit_share * limit_value
-    return None
+        unit = METHOD.stability_rank_places
+    elif unit_kind == "count":
+        unit = METHOD.stability_count
+    elif unit_kind in ("percent", "score", "index") and limit_value is not None:
+        unit = METHOD.stability_limit_share * limit_value
+    survey = METHOD.stability_datasets.get(source_dataset) if unit_kind == "percent" else None
+    return unit if survey is None else max(survey, unit or 0.0)
 
 
 def not_counted_reason(indicator_id: str, same_as: str | None, composites: set[str]) -> str | None:
@@ -295,6 +307,7 @@ def _score_indicator(index: Mapping[tuple[str, str], list[Obs]], row: Mapping[st
             level = level_score_vs_scale(trend.latest_value, direction, unit_kind, row["limit_value"],
                                          None if rank_of is None or pd.isna(rank_of) else int(rank_of))
             basis = None if level is None else "scale"
+    trend.status, trend.rule = status_with_level(trend.status, trend.rule, level)
     by_year = {pt[0]: pt for pt in published}
     base_pt = by_year.get(trend.base_year) if trend.base_year is not None else None
     latest_pt = by_year.get(trend.latest_year) if trend.latest_year is not None else None
@@ -351,6 +364,13 @@ def _used(members: list[_IndicatorScore]) -> list[_IndicatorScore]:
     return [s for s in members if s.counted_reason is None and s.score is not None and s.weight > 0]
 
 
+def _data_to_year(used: list[_IndicatorScore]) -> int | None:
+    """The newest year the figures of a score measure: the last year of the latest period among ``used`` (an as-of
+    year is when figures were published by; the data it rests on end earlier)."""
+    years = [_period_end_year(s.trend.latest_period) for s in used if s.trend.latest_period is not None]
+    return max(years) if years else None
+
+
 def _weighted_mean(used: list[_IndicatorScore]) -> float | None:
     total_weight = sum(s.weight for s in used)
     exact = sum(s.score * s.weight for s in used) / total_weight if total_weight > 0 else None
@@ -367,7 +387,7 @@ def _goal_record(geo: str, goal_id: str, members: list[_IndicatorScore]) -> dict
     return {"geo": geo, "goal_id": goal_id, "score": rounded, "score_unrounded": exact,
             "label": label_for_score(rounded), "n_indicators": len(used),
             "n_excluded": len(members) - len(used) - n_not_counted, "total_weight": sum(s.weight for s in used),
-            "n_not_counted": n_not_counted}
+            "n_not_counted": n_not_counted, "data_to_year": _data_to_year(used)}
 
 
 def _confidence_record(geo: str, goal_id: str, members: list[_IndicatorScore], recent_from: int) -> dict[str, Any]:
@@ -413,7 +433,31 @@ def _period_record(geo: str, goal_id: str, start: tuple[int, list[_IndicatorScor
     return {**record, "n_start": len(at_start), "n_end": len(at_end), "n_common": len(common),
             "common_indicators": ";".join(common) or None,
             "start_score": start_score, "start_label": label_for_score(start_score),
-            "end_score": end_score, "end_label": label_for_score(end_score), "change": change}
+            "end_score": end_score, "end_label": label_for_score(end_score), "change": change,
+            "start_data_to_year": _data_to_year([at_start[i] for i in common]),
+            "end_data_to_year": _data_to_year([at_end[i] for i in common])}
+
+
+def _period_indicator_records(geo: str, goal_id: str, start: tuple[int, list[_IndicatorScore]] | None,
+                              end: tuple[int, list[_IndicatorScore]] | None) -> list[dict[str, Any]]:
+    """The like-for-like set of ``_period_record``, one row per indicator and end: the figures and the score
+    components each end's goal score is the mean of."""
+    if start is None or end is None:
+        return []
+    ends = {"start": start, "end": end}
+    used = {name: {s.indicator_id: s for s in _used(members)} for name, (_, members) in ends.items()}
+    common = sorted(set(used["start"]) & set(used["end"]))
+    records = []
+    for indicator_id in common:
+        for name, (year, _) in ends.items():
+            s = used[name][indicator_id]
+            t = s.trend
+            records.append({"geo": geo, "goal_id": goal_id, "indicator_id": indicator_id, "period_end": name,
+                            "as_of": year, "base_period": t.base_period, "base_value": t.base_value,
+                            "latest_period": t.latest_period, "latest_value": t.latest_value, "status": t.status,
+                            "development_score": s.development_score, "level_score": s.level_score,
+                            "level_basis": s.level_basis, "score": s.score, "weight": s.weight})
+    return records
 
 
 def _mover_records(goal: Mapping[str, Any], members: list[_IndicatorScore]) -> list[dict[str, Any]]:
@@ -461,7 +505,8 @@ def score_tables(observations: pd.DataFrame, catalog: Any, *,
 
     Returns ``indicator_scores``, ``indicator_score_peers``, ``goal_scores``, ``goal_score_history`` (as-of years
     from the base year to the latest year a figure was published by), ``goal_period_scores`` (the strategy
-    period's start and end on a like-for-like set of indicators), ``movers``, ``goal_confidence`` and
+    period's start and end on a like-for-like set of indicators), ``goal_period_indicators`` (that set's
+    figures and score components at each end), ``movers``, ``goal_confidence`` and
     ``status_changes``, each for the scored geos (method.toml ``level.scored_geos``) in that order.
     """
     rows = _indicator_rows(catalog.indicators, getattr(catalog, "units", None))
@@ -480,7 +525,7 @@ def score_tables(observations: pd.DataFrame, catalog: Any, *,
 
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in (
         "indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "goal_period_scores",
-        "movers", "goal_confidence", "status_changes")}
+        "goal_period_indicators", "movers", "goal_confidence", "status_changes")}
     scored: dict[str, list[_IndicatorScore]] = {}
     for geo in METHOD.scored_geos:
         scores = scored[geo] = _score_all(index, rows, geo, as_of)
@@ -507,9 +552,10 @@ def score_tables(observations: pd.DataFrame, catalog: Any, *,
             scored_years = [year for year, m in members.items() if _used(m)]
             start = min(scored_years, default=None)
             end = max((y for y in scored_years if y <= METHOD.period_end), default=None)
-            out["goal_period_scores"].append(_period_record(
-                geo, goal_id, (start, members[start]) if start is not None else None,
-                (end, members[end]) if end is not None else None))
+            ends = ((start, members[start]) if start is not None else None,
+                    (end, members[end]) if end is not None else None)
+            out["goal_period_scores"].append(_period_record(geo, goal_id, *ends))
+            out["goal_period_indicators"] += _period_indicator_records(geo, goal_id, *ends)
 
     if previous_observations is not None:
         before = _index(_usable_observations(previous_observations, lags))

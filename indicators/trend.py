@@ -22,6 +22,7 @@ DETERIORATION = "deterioration"
 INSUFFICIENT = "insufficient_data"
 STABLE = "stable"
 EU_REFERENCE_REACHED = "eu_reference_reached"  # set by indicators.scoring for targets of kind eu_reference
+LEVEL_ONLY = "level_only"  # set by indicators.scoring: no comparable trend, but a level score (the score is the level)
 
 # The rule that decided a status (TrendResult.rule; insufficient data carries its reason after a colon).
 RULE_TARGET_ACHIEVED = "target_achieved"

@@ -13,7 +13,8 @@ st.title(t("assessment_title", lang))
 st.markdown(intro_markdown(lang))
 st.header(t("assess_summary", lang))
 st.markdown(summary_table(lang))
-st.page_link(nav.REPORT, label=t("open_report", lang), icon=":material/print:", query_params={"lang": lang})
+st.page_link(nav.REPORT, label=t("open_report_all", lang), icon=":material/print:",
+             query_params={"goal": nav.REPORT_ALL, "lang": lang})
 st.header(t("assess_all_goals", lang))
 for goal in data.goals().itertuples():
     st.subheader(f"{t('goal_n', lang, n=goal.number)}: {getattr(goal, f'short_{lang}')}", anchor=goal.goal_id.lower(),

@@ -37,8 +37,39 @@ def test_every_text_key_used_in_the_code_exists():
     for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py")]:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']\s*[,)]""", path.read_text(encoding="utf-8")))
     assert used, "no t() calls found"
+    counted = set()
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py")]:
+        counted |= set(re.findall(r"""\btn\(\s*["']([a-z0-9_]+)["']\s*,""", path.read_text(encoding="utf-8")))
+    assert counted, "no tn() calls found"
+    used |= {f"{key}_{form}" for key in counted for form in ("one", "other")}
     missing = sorted(used - set(TEXTS["nb"]))
     assert not missing, missing
+
+
+def test_texts_about_a_count_come_in_singular_and_plural():
+    """A count is never «1 indikatorer» or "1 places": a text about n things is a pair <key>_one / <key>_other
+    with the same placeholders, chosen by the language's plural rule (ui.i18n.tn, Babel's CLDR data)."""
+    from ui.i18n import tn
+
+    code = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "app.py", *ROOT.glob("pages/*.py"),
+                                                               *ROOT.glob("ui/*.py")])
+    counted = set(re.findall(r"""\btn\(\s*["']([a-z0-9_]+)["']\s*,""", code))
+    assert {"rank_up", "rank_down", "card_basis", "assess_survey_line", "sure_fragile"} <= counted
+    keys = TEXTS["nb"]
+    for key in counted:
+        assert placeholders(keys[f"{key}_one"]) | {"n"} >= placeholders(keys[f"{key}_other"]) >= placeholders(keys[f"{key}_one"]), key  # the singular may say «one» for {n}
+        assert key not in keys, f"{key}: a counted text has only its _one and _other forms"
+    assert tn("rank_down", "nb", 1, n="1") == "↓ 1 plass ned" and tn("rank_down", "nb", 2, n="2") == "↓ 2 plasser ned"
+    assert tn("rank_up", "en", 1, n="1") == "↑ 1 place up" and tn("rank_up", "en", 3, n="3") == "↑ 3 places up"
+    assert tn("assess_survey_line", "nb", 1, survey="S", year=2023, n=1, status="x") == "S: nyeste tall 2023 (1 indikator); x"
+    assert tn("assess_survey_line", "en", 0, survey="S", year=2023, n=0, status="x") == "S: newest figure 2023 (0 indicators); x"
+    assert "den indikatoren" in tn("sure_fragile", "nb", 1, low="1", high="2", indicators="x")
+    assert "den indikatoren" not in tn("sure_fragile", "nb", 2, low="1", high="2", indicators="x, y")
+    for lang in LANGS:  # no "(s)"/"(er)" shortcuts and no plural noun right after a literal 1 in the pairs
+        for key, text in TEXTS[lang].items():
+            if key.endswith("_one") and key[:-4] in counted:
+                filled = text.format(**{p: "1" for p in placeholders(text)})
+                assert not re.search(r"\b1 (indikatorer|indicators|plasser|places)\b", filled), (lang, key, filled)
 
 
 def test_numbers_follow_the_language():
@@ -75,5 +106,6 @@ def test_every_text_is_used_by_the_code():
                                                                *ROOT.glob("ui/*.py")])
     literals = set(re.findall(r"""["']([a-z0-9_]+)["']""", code))
     prefixes = set(re.findall(r"""f["']([a-z0-9_]+_)\{""", code)) | set(re.findall(r"""["']([a-z0-9_]+_)["']\s*\+""", code))
+    literals |= {f"{key}_{form}" for key in literals for form in ("one", "other")}  # tn("key", …) picks the form
     unused = sorted(k for k in TEXTS["nb"] if k not in literals and not any(k.startswith(p) for p in prefixes))
     assert not unused, unused

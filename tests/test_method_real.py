@@ -107,14 +107,16 @@ def test_republished_copies_are_identical_where_both_exist(obs, cat):
 
 
 def _band(row, cat):
+    """The band restated: the unit's, and for a share from a survey the larger of that and the survey's band."""
     c = cat.loc[row.indicator_id]
-    if c["source_dataset"] in METHOD.stability_datasets:
-        return METHOD.stability_datasets[c["source_dataset"]]
+    survey = next((v["band"] for v in METHOD.stability_surveys.values() if c["source_dataset"] in v["datasets"]), None)
     if c["unit_kind"] == "rank":
-        return METHOD.stability_rank_places
-    if c["unit_kind"] == "count":
-        return METHOD.stability_count
-    return None if pd.isna(c["limit_value"]) else METHOD.stability_limit_share * c["limit_value"]
+        unit = METHOD.stability_rank_places
+    elif c["unit_kind"] == "count":
+        unit = METHOD.stability_count
+    else:
+        unit = None if pd.isna(c["limit_value"]) else METHOD.stability_limit_share * c["limit_value"]
+    return unit if survey is None or c["unit_kind"] != "percent" else max(survey, unit)
 
 
 def test_changes_within_the_stability_band_are_stable(tables, cat):
@@ -216,3 +218,47 @@ def test_no_status_or_label_contradicts_its_own_row(tables, cat):
     period = tables["goal_period_scores"]
     for end in ("start", "end"):
         assert (period[f"{end}_label"].fillna("") == period[f"{end}_score"].map(label_for_score).fillna("")).all()
+
+
+def test_a_status_never_contradicts_the_score_on_its_row(tables):
+    """«For lite data» / "Insufficient data" never stands beside a score: a series without a comparable trend that
+    has a level score is level_only, its score is the level alone (and counts); insufficient_data has no score."""
+    rows = tables["indicator_scores"]
+    insufficient = rows[rows["status"] == "insufficient_data"]
+    assert len(insufficient) and insufficient["score"].isna().all(), insufficient[insufficient["score"].notna()]
+    level_only = rows[rows["status"] == "level_only"]
+    assert len(level_only[level_only["geo"] == "NO"]) > 0
+    assert level_only["development_score"].isna().all() and level_only["level_score"].notna().all()
+    assert (level_only["score"] == level_only["level_score"]).all()
+    assert (level_only["rule"].str.replace("level_only: ", "insufficient_data: ", regex=False)
+            .isin(rows.loc[rows["status"] == "insufficient_data", "rule"].unique().tolist()
+                  + ["insufficient_data: one year only", "insufficient_data: no base year",
+                     "insufficient_data: sign change"])).all()
+    never = level_only.query("geo == 'NO' and indicator_id == 'dfo_never_use_internet'")
+    assert len(never) == 1 and never["counted"].all()  # the audit's example: 2 % (2021) only, a score that counts
+
+
+# The sample surveys of the catalogue, by the words their dataset names share (any part or renaming of a survey
+# carries its name): a survey's band must reach every one of its datasets, not one exact name.
+SURVEY_WORDS = {"IT i praksis": "IT i praksis", "DFØ Innbyggerundersøkelsen": "Innbyggerundersøkelsen",
+                "IKT i husholdningene": ("IKT i husholdningene", "isoc_")}
+
+
+def test_every_dataset_of_a_survey_gets_the_surveys_band(tables, cat):
+    """«IT i praksis (innbyggerdelen)» is the citizen part of IT i praksis: a citizen-survey move of 50 → 47 is
+    within the survey's sampling band (stable), not «Tilbakegang» on the 1-point unit band."""
+    datasets = set(cat["source_dataset"].dropna())
+    for name, words in SURVEY_WORDS.items():
+        words = (words,) if isinstance(words, str) else words
+        family = {d for d in datasets if any(w in d for w in words)}
+        assert len(family) >= 2 and family <= set(METHOD.stability_surveys[name]["datasets"]), (name, family)
+    assert set().union(*(v["datasets"] for v in METHOD.stability_surveys.values())) <= datasets  # no stray names
+    rows = tables["indicator_scores"].set_index(["geo", "indicator_id"])
+    for (geo, indicator_id), r in rows.iterrows():
+        dataset = cat.loc[indicator_id, "source_dataset"]
+        survey = next((v for v in METHOD.stability_surveys.values() if dataset in v["datasets"]), None)
+        if survey is not None and cat.loc[indicator_id, "unit_kind"] == "percent":
+            assert r["stable_band"] == max(survey["band"], METHOD.stability_limit_share * 100), (geo, indicator_id)
+    trust = rows.loc[("NO", "citizens_trust_digital_services_protect_personal_data")]
+    assert (trust["base_value"], trust["latest_value"]) == (50.0, 47.0) and trust["stable_band"] == 6.2
+    assert trust["status"] == "stable" and trust["rule"] == "within_stable_band"

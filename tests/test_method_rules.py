@@ -43,8 +43,17 @@ def test_level_on_the_own_scale(value, direction, kind, limit, rank_of, expected
     assert got == (None if expected is None else pytest.approx(expected))
 
 
-def test_stable_band_by_dataset_then_unit():
-    assert sc.stable_band("IT i praksis", "percent", 100) == METHOD.stability_datasets["IT i praksis"]
+def test_stable_band_by_survey_then_unit():
+    from indicators.method import survey_band
+
+    assert survey_band(1.96, 250) == 6.2 and survey_band(1.96, 8500) == 1.1 and survey_band(1.96, 1019) == 3.1
+    for survey in METHOD.stability_surveys.values():  # one band per survey, for every dataset it lists
+        band = survey_band(METHOD.stability_survey_z, survey["respondents"])
+        assert survey["band"] == band
+        for dataset in survey["datasets"]:
+            assert sc.stable_band(dataset, "percent", 100) == max(band, METHOD.stability_limit_share * 100)
+            assert sc.stable_band(dataset, "index", 1) == pytest.approx(METHOD.stability_limit_share)  # shares only
+    assert sc.stable_band("IT i praksis (innbyggerdelen)", "percent", 100) == sc.stable_band("IT i praksis", "percent", 100) == 6.2
     assert sc.stable_band("Other", "percent", 100) == pytest.approx(METHOD.stability_limit_share * 100)
     assert sc.stable_band("Other", "index", 1) == pytest.approx(METHOD.stability_limit_share)
     assert sc.stable_band("Other", "rank", None) == METHOD.stability_rank_places

@@ -15,8 +15,8 @@ from indicators.scoring import label_for_score, round_score
 from indicators.trend import select_base_year
 from tests.conftest import ROOT
 
-TABLE_NAMES = ("indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "goal_period_scores", "movers",
-               "goal_confidence", "status_changes")
+TABLE_NAMES = ("indicator_scores", "indicator_score_peers", "goal_scores", "goal_score_history", "goal_period_scores",
+               "goal_period_indicators", "movers", "goal_confidence", "status_changes")
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +148,8 @@ def test_rules_and_statuses(tables):
             assert r.status == "stable" and abs(r.change) <= r.stable_band + METHOD.tolerance, r
         elif r.rule in ("cagr_vs_target", "cagr_no_target") and not pd.isna(r.stable_band):
             assert abs(r.change) > r.stable_band, r
-        if r.status == "insufficient_data":
-            assert r.rule.startswith("insufficient_data: ")
+        if r.status in ("insufficient_data", "level_only"):
+            assert r.rule.startswith(r.status + ": ")
             assert pd.isna(r.development_score)
         else:
             assert r.rule in allowed and r.development_score == METHOD.development_scores[r.status]

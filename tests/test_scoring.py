@@ -194,7 +194,7 @@ def test_sweden_uses_norway_as_peer():
     r = indicator_row(tables, "share", geo="SE")
     peers = tables["indicator_score_peers"]
     assert list(peers[peers["geo"] == "SE"]["peer_geo"]) == ["NO", "DK", "FI", "EU27"]
-    assert r["status"] == tr.INSUFFICIENT and pd.isna(r["development_score"])
+    assert r["status"] == tr.LEVEL_ONLY and pd.isna(r["development_score"])  # one year: a level, no trend
     assert r["level_score"] == 3.0 and r["score"] == 3.0
     assert pd.isna(r["change"]) and pd.isna(r["base_period"])  # one year only: no base
 
@@ -548,10 +548,12 @@ def test_method_doc_prose_quotes_the_parameters():
           f"the earliest after {m.base_year}", f"only data before {second}", with_t, without_t,
           f"uses {m.default_target_year}", f"{words[1]} decimals", f"{peers} and {m.peer_geos[-1]}",
           f"{scored} and {m.scored_geos[-1]}", f"The {m.movers} indicators", "half up", *common]
-    band = m.stability_datasets["IT i praksis"]
-    nb += [f"{_nb(f'{band:g}')} prosentpoeng", f"{m.stability_limit_share * 100:g} % av enhetens grense",
+    band = m.stability_surveys["IT i praksis"]["band"]
+    nb += [f"{_nb(f'{band:g}')} prosentpoeng", f"{_nb(f'{m.stability_survey_z:g}')} × √(0,25 / n)",
+           *("→ " + _nb(f"{v['band']:g}") for v in m.stability_surveys.values()), f"{m.stability_limit_share * 100:g} % av enhetens grense",
            f"= {m.peer_year_tolerance} år", f"de siste {m.recent_years} årene"]
-    en += [f"{band:g} percentage points", f"{m.stability_limit_share * 100:g} % of the unit's limit",
+    en += [f"{band:g} percentage points", f"{m.stability_survey_z:g} × √(0.25 / n)",
+           *("→ " + f"{v['band']:g}" for v in m.stability_surveys.values()), f"{m.stability_limit_share * 100:g} % of the unit's limit",
            f"= {m.peer_year_tolerance} years", f"last {m.recent_years} years"]
     for part, phrases in ((nb_part, nb), (en_part, en)):
         missing = [p for p in phrases if p not in part]

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ui import data
 from ui.downloads import file_payloads
-from ui.i18n import format_datetime, format_number, format_value, t
+from ui.i18n import format_datetime, format_number, format_value, t, tn
 from ui.indicator_view import arrow_table
 from ui.render_cache import per_version, per_version_resource
 from ui.tables import markdown_table, page_url
@@ -56,7 +56,7 @@ def life_events_view(lang: str) -> dict:
                     t("col_unit", lang): getattr(ind, f"unit_label_{lang}"),
                     t("col_goal", lang): t("goal_n", lang, n=ind.goal_number),
                 })
-            section["count"] = t("life_indicators", lang, n=len(rows))
+            section["count"] = tn("life_indicators", lang, len(rows), n=len(rows))
             section["table"] = markdown_table(pd.DataFrame(rows), links={t("col_indicator", lang): "url"})
         sections.append(section)
     return {"info": info, "summary": f"**{t('life_summary', lang, covered=covered, total=len(summary_rows))}**",

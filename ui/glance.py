@@ -4,12 +4,10 @@ goal_scores, goal_score_history, goal_confidence and indicator_scores. Built onc
 language (ui.render_cache)."""
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from ui import data, scores
-from ui.i18n import format_number, format_value, t
+from ui.i18n import format_change, format_number, format_value, t, tn
 from ui.render_cache import per_version
 from ui.tables import markdown_table
 
@@ -44,6 +42,47 @@ def confidence(goal_id: str) -> dict | None:
     return None if rows.empty else rows.iloc[0].to_dict()
 
 
+def period_scores(goal_id: str) -> dict | None:
+    """The stored start and end of the strategy period on the like-for-like set (goal_period_scores)."""
+    rows = data.query("SELECT * FROM goal_period_scores WHERE geo = 'NO' AND goal_id = ?", goal_id)
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def like_for_like_line(goal_id: str, lang: str) -> str:
+    """The goal at the start and the end of the period on the same indicators (goal_period_scores), each end said
+    as an as-of year with the year its data end: the one like-for-like sentence of every page."""
+    row = period_scores(goal_id)
+    if row is None or not row["n_common"]:
+        return t("assess_lfl_score_none", lang)
+    n = int(row["n_common"])
+    return tn("assess_lfl_score", lang, n, n=n,
+              start=scores.as_of_text(row["start_as_of"], row["start_data_to_year"], lang),
+              end=scores.as_of_text(row["end_as_of"], row["end_data_to_year"], lang),
+              start_score=scores.score_text(row["start_score"], lang),
+              start_label=scores.label_text(row["start_label"], lang),
+              end_score=scores.score_text(row["end_score"], lang),
+              end_label=scores.label_text(row["end_label"], lang),
+              change=format_change(row["change"], "score", lang))
+
+
+def history_words(history: pd.DataFrame, lang: str) -> str:
+    """The history's first and latest score, each as of a year with the year its data end, and what each rests on
+    (the line of the sparkline, in words)."""
+    first, last = history.iloc[0], history.iloc[-1]
+    return t("score_trend_text", lang, first_when=scores.as_of_text(first["as_of"], first["data_to_year"], lang),
+             first=scores.score_text(first["score"], lang),
+             last_when=scores.as_of_text(last["as_of"], last["data_to_year"], lang),
+             last=scores.score_text(last["score"], lang), n_first=int(first["n_indicators"]),
+             n_last=int(last["n_indicators"]))
+
+
+def trend_words(history: pd.DataFrame, goal_id: str, lang: str) -> str:
+    """The history in words and, beside it, the like-for-like comparison (the two ends of the history rest on
+    different indicators): the same two lines on the overview's card and the goal and report pages."""
+    return (history_words(history, lang) + "  \n"
+            + f"**{t('assess_lfl_score_title', lang)}:** {like_for_like_line(goal_id, lang)}")
+
+
 def previous_score(history: pd.DataFrame) -> dict | None:
     """The score a year before the latest one in goal_score_history (as stored, rounded)."""
     if history.empty:
@@ -53,8 +92,10 @@ def previous_score(history: pd.DataFrame) -> dict | None:
     return None if before.empty else before.iloc[0].to_dict()
 
 
-def sparkline_svg(history: pd.DataFrame, label: str) -> str:
-    """An inline SVG trend line of the goal score on the fixed 1–3 scale, with the numbers in its accessible name."""
+def sparkline_svg(history: pd.DataFrame) -> str:
+    """An inline SVG trend line of the goal score on the fixed 1–3 scale. Hidden from assistive technology: the
+    same numbers follow it in words (the card's next paragraph, card_trend), which a screen reader would otherwise
+    hear twice."""
     if len(history) < 2:
         return ""
     years = history["as_of"].astype(int).tolist()
@@ -64,8 +105,8 @@ def sparkline_svg(history: pd.DataFrame, label: str) -> str:
     y = lambda v: SPARK_PAD + (3 - v) / 2 * (SPARK_H - 2 * SPARK_PAD)  # noqa: E731
     points = " ".join(f"{x(a):.1f},{y(v):.1f}" for a, v in zip(years, values))
     mid = y(2.0)
-    return (f'<svg role="img" aria-label="{html.escape(label)}" width="{SPARK_W}" height="{SPARK_H}" '
-            f'viewBox="0 0 {SPARK_W} {SPARK_H}" xmlns="http://www.w3.org/2000/svg"><title>{html.escape(label)}</title>'
+    return (f'<svg aria-hidden="true" focusable="false" width="{SPARK_W}" height="{SPARK_H}" '
+            f'viewBox="0 0 {SPARK_W} {SPARK_H}" xmlns="http://www.w3.org/2000/svg">'
             f'<line x1="0" y1="{mid:.1f}" x2="{SPARK_W}" y2="{mid:.1f}" stroke="#767676" stroke-width="1" '
             f'stroke-dasharray="2 3"/><polyline points="{points}" fill="none" stroke="#0072B2" stroke-width="2.5"/>'
             f'<circle cx="{x(years[-1]):.1f}" cy="{y(values[-1]):.1f}" r="3.5" fill="#0072B2"/></svg>')
@@ -92,7 +133,7 @@ def freshness_line(goal_id: str, lang: str) -> str:
     if conf is None or not int(conf["n_indicators"] or 0):
         return t("card_no_data", lang)
     n, recent = int(conf["n_indicators"]), int(conf["n_recent"])
-    return t("card_fresh", lang, year=year if year is not None else "–", n_recent=recent, n=n,
+    return tn("card_fresh", lang, n, year=year if year is not None else "–", n_recent=recent, n=n,
              share=format_value(100 * recent / n, "percent", lang, decimals=0), from_year=int(conf["recent_from_year"]))
 
 
@@ -102,7 +143,8 @@ def sureness_line(goal_id: str, lang: str) -> str:
         return ""
     parts = []
     if int(conf["n_uncertain"] or 0):
-        parts.append(t("card_uncertain", lang, n=int(conf["n_uncertain"]), total=int(conf["n_indicators"])))
+        parts.append(tn("card_uncertain", lang, int(conf["n_uncertain"]), n=int(conf["n_uncertain"]),
+                        total=int(conf["n_indicators"])))
     parts.append(t("card_fragile", lang) if bool(conf["loo_label_changes"]) else t("card_robust", lang))
     return " · ".join(parts)
 
@@ -123,13 +165,9 @@ def goal_cards(lang: str) -> list[dict]:
             head.append(change)
         blocks = [f"### {t('goal_n', lang, n=goal.number)} · {short}", "  \n".join(head)]
         if len(history) > 1:
-            first, last = history.iloc[0], history.iloc[-1]
-            words = t("card_trend", lang, first_year=int(first["as_of"]), first=scores.score_text(first["score"], lang),
-                      last_year=int(last["as_of"]), last=scores.score_text(last["score"], lang),
-                      n_first=int(first["n_indicators"]), n_last=int(last["n_indicators"]))
-            blocks += [sparkline_svg(history, words), words]
+            blocks += [sparkline_svg(history), trend_words(history, goal.goal_id, lang)]
         n = 0 if now is None else int(now["n_indicators"])
-        facts = [f":material/dataset: {t('card_basis', lang, n=n)}",
+        facts = [f":material/dataset: {tn('card_basis', lang, n, n=n)}",
                  f":material/schedule: {freshness_line(goal.goal_id, lang)}"]
         sure = sureness_line(goal.goal_id, lang)
         if sure:

@@ -42,6 +42,13 @@ def t(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def tn(key: str, lang: str, count: float, **values: object) -> str:
+    """A text about `count` things: `<key>_one` or `<key>_other`, chosen by the language's plural rule (Babel's CLDR
+    data: «1 indikator», «2 indikatorer»; "1 place", "2 places"). Both keys exist in both languages."""
+    form = Locale.parse(_lang(lang)).plural_form(abs(count))
+    return t(f"{key}_{'one' if form == 'one' else 'other'}", lang, **values)
+
+
 def has_text(key: str) -> bool:
     return key in TEXTS[DEFAULT_LANG]
 

@@ -9,6 +9,7 @@ INDICATOR = "pages/indicator.py"
 METHOD = "pages/method.py"
 REPORT = "pages/report.py"
 ASSESSMENT = "pages/assessment.py"
+REPORT_ALL = "all"  # the report's `goal` value for the whole final assessment (every goal)
 
 
 @dataclass(frozen=True)

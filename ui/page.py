@@ -209,11 +209,32 @@ CONTRAST_CSS = """<style>
 </style>"""
 
 
+# Streamlit renders a Material icon (`:material/check_circle:`) as <span role="img" aria-label="check_circle icon">, so
+# a screen reader hears English icon names in both languages ("keyboard_double_arrow_up icon Substantial
+# progress"). Every icon in the monitor's text stands beside the word that carries its meaning: in text, badges,
+# page links and the navigation, the icons are made decorative (hidden from assistive technology), as they render.
+DECORATIVE_ICONS_JS = """<script>
+(function () {
+  if (window.monitorDecorativeIcons) { window.monitorDecorativeIcons(); return; }
+  var where = ['[data-testid="stMarkdownContainer"]', '[data-testid="stPageLink"]', '[data-testid="stSidebarNav"]'];
+  var selector = where.map(function (w) { return w + ' [role="img"][aria-label$=" icon"]'; }).join(', ');
+  function hide() {
+    document.querySelectorAll(selector).forEach(function (icon) {
+      icon.removeAttribute('role'); icon.removeAttribute('aria-label'); icon.setAttribute('aria-hidden', 'true');
+    });
+  }
+  window.monitorDecorativeIcons = hide;
+  new MutationObserver(hide).observe(document.body, {childList: true, subtree: true});
+  hide();
+})();
+</script>"""
+
+
 def _set_document_language(lang: str) -> None:
     # Streamlit serves <html lang="en">; screen readers need the page's real language (WCAG 3.1.1).
     st.html(CONTRAST_CSS)
-    st.html(f"<script>document.documentElement.lang = '{'nb' if lang == 'nb' else 'en'}';</script>",
-            unsafe_allow_javascript=True)
+    st.html(f"<script>document.documentElement.lang = '{'nb' if lang == 'nb' else 'en'}';</script>"
+            + DECORATIVE_ICONS_JS, unsafe_allow_javascript=True)
 
 
 def require_warehouse(lang: str) -> None:

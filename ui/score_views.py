@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import data, nav, scores
+from ui import data, glance, nav, scores
 from ui.charts import frozen, line_chart
-from ui.i18n import format_number, geo_name, t
+from ui.i18n import format_number, geo_name, t, tn
 from ui.render_cache import per_version, per_version_resource
 from ui.tables import markdown_table, page_url
 
@@ -19,18 +19,18 @@ def goal_history_frame(goal_id: str) -> pd.DataFrame:
     return history[history["score"].notna()]
 
 
-def history_sentence(history: pd.DataFrame, lang: str) -> str:
+def history_sentence(history: pd.DataFrame, goal_id: str, lang: str) -> str:
+    """The first and the latest score (each as of a year, with the year its data end) and the like-for-like
+    comparison, as on the overview's card (ui.glance.trend_words)."""
     if history.empty:
         return t("label_none", lang)
-    first, last = history.iloc[0], history.iloc[-1]
-    return t("score_trend_text", lang, first=scores.score_text(first["score"], lang), first_year=int(first["as_of"]),
-             last=scores.score_text(last["score"], lang), last_year=int(last["as_of"]),
-             n_first=int(first["n_indicators"]), n_last=int(last["n_indicators"]))
+    return glance.trend_words(history, goal_id, lang)
 
 
 def history_table(history: pd.DataFrame, lang: str) -> str:
     return markdown_table(pd.DataFrame({
         t("col_as_of", lang): history["as_of"].astype(int).astype(str),
+        t("col_data_to", lang): history["data_to_year"].map(lambda y: "–" if pd.isna(y) else str(int(y))),
         t("col_score", lang): history["score"].map(lambda s: scores.score_text(s, lang)),
         t("col_label", lang): history["label"].map(lambda label: scores.label_text(label, lang)),
         t("col_n_indicators", lang): history["n_indicators"].astype(str),
@@ -38,10 +38,10 @@ def history_table(history: pd.DataFrame, lang: str) -> str:
 
 
 def goal_score_line(goal: dict | None, lang: str) -> str:
-    """'Score 1,81 of 3 – :material/do_not_disturb_on: medium' from a goal_scores row."""
+    """'Score 1,81 of 3 – medium' from a goal_scores row (a heading: the label in words, no icon name in it)."""
     score = None if goal is None else goal["score"]
     label = None if goal is None else goal["label"]
-    return t("goal_score", lang, score=scores.score_text(score, lang), label=scores.label_text(label, lang))
+    return t("goal_score", lang, score=scores.score_text(score, lang), label=scores.label_words(label, lang))
 
 
 def movers_line(goal_id: str, lang: str) -> str | None:
@@ -76,7 +76,7 @@ def history_figure(goal_id: str, lang: str):
 def score_block_texts(goal_id: str, lang: str) -> dict:
     history = goal_history_frame(goal_id)
     return {"heading": f"### {goal_score_line(data.goal_score(goal_id, 'NO'), lang)}",
-            "sentence": history_sentence(history, lang),
+            "sentence": history_sentence(history, goal_id, lang),
             "table": history_table(history, lang) if len(history) else "",
             "movers": movers_line(goal_id, lang)}
 
@@ -101,8 +101,10 @@ def explanation_markdown(goal_id: str, lang: str) -> str:
     goal = data.goal_score(goal_id, "NO")
     parts = []
     if goal is not None:
-        parts.append(t("explain_goal", lang, n=int(goal["n_indicators"]), weight=format_number(goal["total_weight"], lang),
-                       score=scores.score_text(goal["score"], lang), excluded=int(goal["n_excluded"])))
+        n, excluded = int(goal["n_indicators"]), int(goal["n_excluded"])
+        parts.append(tn("explain_goal", lang, n, n=n, weight=format_number(goal["total_weight"], lang),
+                        score=scores.score_text(goal["score"], lang))
+                     + " " + tn("explain_excluded", lang, excluded, excluded=excluded))
     catalog = data.indicators().set_index("indicator_id")
     scored = data.indicator_scores("NO")
     scored = scored[(scored["goal_id"] == goal_id) & scored["score"].notna()]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ui import data
 from ui.charts import ordered_geos
-from ui.i18n import format_change, format_number, format_value, geo_name, t
+from ui.i18n import format_change, format_number, format_value, geo_name, t, tn
 
 # Streamlit's bundled Material Symbols (`:material/<name>:`), not emoji: they render without an emoji font, and the
 # text beside each icon says the status in words (the icon is never the only carrier, nor is colour).
@@ -19,6 +20,7 @@ STATUS_ICONS = {
     "limited_progress": ":material/south_east:",
     "deterioration": ":material/keyboard_double_arrow_down:",
     "insufficient_data": ":material/help:",
+    "level_only": ":material/leaderboard:",
 }
 LABEL_ICONS = {"god": ":material/check_circle:", "middels": ":material/do_not_disturb_on:",
                "mindre god": ":material/cancel:"}
@@ -41,6 +43,11 @@ def label_text(label: str | None, lang: str) -> str:
     if _missing(label):
         return t("label_none", lang)
     return f"{LABEL_ICONS[label]} {t('label_' + label, lang)}"
+
+
+def label_words(label: str | None, lang: str) -> str:
+    """The label in words only, for headings (an icon's name would become part of the heading and its anchor)."""
+    return t("label_none", lang) if _missing(label) else t("label_" + label, lang)
 
 
 def label_badge(label: str | None, lang: str) -> str:
@@ -66,9 +73,36 @@ def change_text(row, unit_kind: str, lang: str) -> str:
         return "–"
     if unit_kind == "rank":
         change = row["change"]
-        key = "rank_down" if change > 0 else ("rank_up" if change < 0 else "rank_same")
-        return t(key, lang, n=format_number(abs(change), lang))
+        if change == 0:
+            return t("rank_same", lang)
+        if change > 0:
+            return tn("rank_down", lang, change, n=format_number(change, lang))
+        return tn("rank_up", lang, -change, n=format_number(-change, lang))
     return format_change(row["change"], unit_kind, lang)
+
+
+def as_of_text(as_of, data_to_year, lang: str) -> str:
+    """An as-of year said truthfully: 'per 2026 (data til og med 2025)' / 'as of 2026 (data to 2025)'. The as-of
+    year is when the figures were published by; the year their data end (stored data_to_year) is said beside it."""
+    if _missing(data_to_year):
+        return t("as_of_only", lang, year=int(as_of))
+    return t("as_of_when", lang, year=int(as_of), data_year=int(data_to_year))
+
+
+def not_counted_text(reason: str | None, unit_kind: str | None, lang: str) -> str:
+    """The stored `not_counted_reason` in words, naming the indicator that counts instead: 'same_as <id>' → the
+    same measurement as «name» (a rank of a scored index or score: the rank in «name»); 'composite…' → a composite
+    whose parts count. `unit_kind` is the not-counted indicator's own. '' for an indicator that counts."""
+    if _missing(reason) or not reason:
+        return ""
+    if str(reason).startswith("same_as "):
+        other = str(reason).split(" ", 1)[1]
+        catalog = data.indicators().set_index("indicator_id")
+        known = other in catalog.index
+        name = catalog.loc[other, f"name_{lang}"] if known else other
+        rank_of = unit_kind == "rank" and known and catalog.loc[other, "unit_kind"] != "rank"
+        return t("not_counted_rank_of" if rank_of else "not_counted_same_as", lang, name=name)
+    return t("not_counted_composite", lang)
 
 
 def since_text(row) -> str:
@@ -98,7 +132,7 @@ def explain_indicator_text(score: dict, peers: pd.DataFrame, unit_kind: str, lan
                        cagr=pct(score.get("cagr")), thresholds=shown or "–", limit=limit,
                        status=status_text(score["status"], lang)))
         if with_target:
-            lines[-1] += t("explain_target", lang, target=fmt(score["target_value"]),
+            lines[-1] += t("explain_target_eu" if score.get("target_kind") == "eu_reference" else "explain_target", lang, target=fmt(score["target_value"]),
                            target_year=int(score["target_year"]), required=pct(score["required_cagr"]),
                            ratio=format_number(score.get("progress_value"), lang, decimals=2))
     else:
@@ -108,18 +142,23 @@ def explain_indicator_text(score: dict, peers: pd.DataFrame, unit_kind: str, lan
         shown = ", ".join(f"{geo_name(g, lang)} {fmt(by_geo.loc[g, 'peer_value'])} ({by_geo.loc[g, 'peer_period']})"
                           for g in ordered_geos(by_geo.index))
         matched = 0 if _missing(score.get("n_peers_matched")) else int(score["n_peers_matched"])
-        lines.append(t("explain_level", lang, matched=matched, n=int(score["n_peers"]), peers=shown,
-                       level=score_text(score["level_score"], lang)))
+        n = int(score["n_peers"])
+        lines.append(tn("explain_level", lang, n, matched=matched, n=n, peers=shown,
+                        level=score_text(score["level_score"], lang)))
     elif score.get("level_basis") == "target":
         lines.append(t("explain_level_target", lang, level=score_text(score["level_score"], lang)))
     elif score.get("level_basis") == "scale":
         lines.append(t("explain_level_scale", lang, level=score_text(score["level_score"], lang)))
     else:
         lines.append(t("explain_no_level", lang))
-    lines.append(t("explain_score", lang, development=score_text(score["development_score"], lang),
-                   level=score_text(score["level_score"], lang), score=score_text(score["score"], lang)))
+    if score.get("status") == "level_only":
+        lines.append(t("explain_score_level", lang, score=score_text(score["score"], lang)))
+    else:
+        lines.append(t("explain_score", lang, development=score_text(score["development_score"], lang),
+                       level=score_text(score["level_score"], lang), score=score_text(score["score"], lang)))
     if not _missing(score.get("counted")) and not bool(score["counted"]):
-        lines.append(t("explain_not_counted", lang, reason=score.get("not_counted_reason") or "–"))
+        lines.append(t("explain_not_counted", lang,
+                       reason=not_counted_text(score.get("not_counted_reason"), unit_kind, lang) or "–"))
     if not _missing(score.get("warnings")) and score["warnings"]:
         lines.append(t("explain_warnings", lang, warnings=score["warnings"]))
     return lines

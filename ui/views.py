@@ -9,6 +9,7 @@ from ui.render_cache import per_version
 from ui.tables import markdown_table, page_url
 
 FLAG_ICON = ":material/warning:"
+NOT_COUNTED_ICON = ":material/block:"
 
 
 def flags_text(flags, lang: str) -> str:
@@ -29,6 +30,15 @@ def flags_with_base(row, lang: str) -> str:
         return latest
     at_start = t("flags_at_start", lang, period=row["base_period"], flags=base)
     return f"{latest} · {at_start}" if latest else at_start
+
+
+def publisher_name(org: str, lang: str) -> str:
+    """The publisher as named in `lang` (sources.publisher_nb / publisher_en, from the source.toml files); the
+    organisation's text as stored where the build has no name for it."""
+    names = data.query("SELECT DISTINCT source_org, publisher_nb, publisher_en FROM sources")
+    found = names[names["source_org"] == org]
+    name = None if found.empty else found.iloc[0][f"publisher_{'nb' if lang == 'nb' else 'en'}"]
+    return org if name is None or pd.isna(name) or not str(name).strip() else str(name)
 
 
 @per_version
@@ -65,18 +75,31 @@ def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str
             t("col_change", lang): change,
             t("col_since", lang): scores.since_text(row),
             t("col_status", lang): scores.status_text(None if row is None else row["status"], lang),
-            t("col_score", lang): scores.score_text(None if row is None else row["score"], lang),
+            t("col_score", lang): _score_cell(row, ind.unit_kind, lang),
         }
         if detailed:
             entry[t("col_unit", lang)] = getattr(ind, f"unit_label_{lang}")
             source = None if text is None or not has_value else text["latest_source_url"]
             org = ind.source_org if text is None or not has_value or pd.isna(text["latest_source_org"]) \
                 else text["latest_source_org"]
-            entry[t("col_latest_source", lang)] = org
+            entry[t("col_latest_source", lang)] = publisher_name(org, lang)
             entry["source_url"] = source if isinstance(source, str) and source else None
         rows.append(entry)
     frame = pd.DataFrame(rows)
     links = {t("col_indicator", lang): "url"}
     if detailed:
         links[t("col_latest_source", lang)] = "source_url"
-    return markdown_table(frame, links=links)
+    goal = data.goal_score(goal_id, "NO")
+    counted = "" if goal is None else t("goal_table_counted", lang, n=int(goal["n_indicators"]),
+                                         n_not_counted=int(goal["n_not_counted"]), n_excluded=int(goal["n_excluded"]))
+    return "\n\n".join(part for part in (counted, markdown_table(frame, links=links)) if part)
+
+
+def _score_cell(row, unit_kind: str, lang: str) -> str:
+    """The indicator's score; for one shown but not counted in the goal (a copy, a rank of a counted index, a
+    composite of counted parts), the score and why it does not count, so the rows a reader counts match the goal's
+    «bygger på n indikatorer»."""
+    score = scores.score_text(None if row is None else row["score"], lang)
+    if row is None or pd.isna(row["counted"]) or bool(row["counted"]):
+        return score
+    return f"{score} · {NOT_COUNTED_ICON} {scores.not_counted_text(row['not_counted_reason'], unit_kind, lang)}"

@@ -3,7 +3,7 @@
 A folder is a source when it holds a `source.toml`. Everything the code knows about the source is in its folder:
 
 * `source.toml`: `[source]` (title, home page), `[[publishers]]` (one entry per `source_org` text its rows use:
-  name, name_en, licence, url, note), `[[claims]]` (which rows of the cross-publisher published-figures file are
+  name, name_nb, name_en, licence, url, note), `[[claims]]` (which rows of the cross-publisher published-figures file are
   the source's, with a precedence), `[curate]` (the pinned reference files it curates from ../shared, series
   breaks the publisher states) and `[fetch]` (base URL and options of the live connector);
 * `curate.py` with `curate(ctx) -> list[dict]` when the source curates published reference files into rows;
@@ -30,7 +30,7 @@ from etl.source_metadata import SourceError, check_metadata  # noqa: F401 (part 
 SOURCES_DIR = Path(__file__).resolve().parent
 CLAIM_KEYS = ("source_org", "source_org_prefix", "source_org_contains", "source_url_contains",
               "source_dataset_contains")
-PUBLISHER_KEYS = ("name", "name_en", "licence", "url", "note")
+PUBLISHER_KEYS = ("name", "name_nb", "name_en", "licence", "url", "note")
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,8 @@ def connectors(folder: Path | None = None) -> dict[str, type]:
 
 
 def publishers(folder: Path | None = None) -> dict[str, dict[str, str]]:
-    """source_org → {licence, name_en, url, note, source}: every publisher named by a source.toml."""
+    """source_org → {licence, name_nb, name_en, url, note, source}: every publisher named by a source.toml (name_nb
+    and name_en: the publisher as the pages name it in bokmål and English)."""
     out: dict[str, dict[str, str]] = {}
     for name, meta in metadata(folder).items():
         for entry in meta.get("publishers", []):
@@ -206,7 +207,8 @@ def publishers(folder: Path | None = None) -> dict[str, dict[str, str]]:
                                   f"an http(s) url (got {entry})")
             if org in out:
                 raise SourceError(f"publisher '{org}' is declared by both {out[org]['source']} and {name}")
-            out[org] = {"licence": entry["licence"], "name_en": entry.get("name_en", ""), "url": entry["url"],
+            out[org] = {"licence": entry["licence"], "name_nb": entry.get("name_nb", ""),
+                        "name_en": entry.get("name_en", ""), "url": entry["url"],
                         "note": entry.get("note", ""), "source": name}
     return out
 

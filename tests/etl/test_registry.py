@@ -55,7 +55,9 @@ def test_every_source_org_has_exactly_one_publisher_entry():
     assert orgs <= set(info), sorted(orgs - set(info))
     for org, entry in info.items():
         assert entry["licence"].strip() and entry["url"].startswith("http") and entry["source"] in all_sources()
-        assert set(entry) == {"licence", "name_en", "url", "note", "source"}
+        assert set(entry) == {"licence", "name_nb", "name_en", "url", "note", "source"}
+        # the pages name every publisher in both languages, from the source.toml (written once)
+        assert entry["name_nb"].strip() and entry["name_en"].strip(), org
 
 
 def test_claims_assign_every_committed_curated_row_to_its_own_file():
