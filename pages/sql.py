@@ -1,12 +1,12 @@
 """SQL console (not in the public mode): one read-only query at a time against the warehouse, with a row, byte,
-time and memory limit, on the console's own database instance, and the schema beside it."""
+time and memory limit, run in a worker process the OS bounds (ui/sql_console.py), and the schema beside it."""
 import duckdb
 import streamlit as st
 
 from ui import data
 from ui.downloads import download_buttons, for_display
-from ui.sql_console import (MAX_RESULT_BYTES, ROW_LIMIT, TIME_LIMIT_SECONDS, SqlRefused, SqlTimeout, SqlTooLarge,
-                            run_with_timeout, schema)
+from ui.sql_console import (MAX_RESULT_BYTES, ROW_LIMIT, TIME_LIMIT_SECONDS, SqlBusy, SqlRefused, SqlTimeout,
+                            SqlTooLarge, prewarm, run_with_timeout, schema)
 from ui.i18n import format_number, t
 from ui.page import current_lang, is_public, plain
 
@@ -24,6 +24,7 @@ st.write(t("sql_intro", lang, rows=format_number(ROW_LIMIT, lang), seconds=forma
 # The console's own instance of this run's warehouse version: read-only, external access off, configuration
 # locked, a memory limit and one thread (ui/data.py), so a heavy query neither starves the pages nor blocks a swap.
 connection = data.console_connection()
+prewarm()   # a worker process ready before the first query
 console, side = st.columns([3, 2])
 
 with side:
@@ -45,6 +46,8 @@ with console:
             st.error(t(f"sql_refused_{refused.reason}", lang, detail=plain(refused.detail, 200)))
         except SqlTimeout:
             st.error(t("sql_timeout", lang, seconds=format_number(TIME_LIMIT_SECONDS, lang)))
+        except SqlBusy:
+            st.error(t("sql_busy", lang))
         except SqlTooLarge:
             st.error(t("sql_too_large", lang, megabytes=format_number(MAX_RESULT_BYTES // 2**20, lang)))
         except duckdb.OutOfMemoryException:

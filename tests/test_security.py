@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import io
 import os
 import re
@@ -130,6 +131,138 @@ def test_the_console_has_its_own_limits(warehouse):
     assert threads >= 1
 
 
+# The audit's queries: list functions allocate outside DuckDB's buffer manager, so its memory_limit does not bound
+# them, and an interrupt does not stop them (in the server's process they took 1.7-2.8 GB and ran 10 s after a 5 s
+# limit). Each must now fail in the console's worker, inside its address space, with the server untouched.
+UNBOUNDED_BY_DUCKDB = ["SELECT len(range(200000000)) AS n", "SELECT range(100000000) AS l",
+                       "SELECT string_split(repeat('a,', 50000000), ',') AS s"]
+
+
+class _RssPeaks:
+    """The peak resident memory of this process and of its child processes, sampled every 20 ms."""
+
+    def __init__(self) -> None:
+        import threading
+        self.server = self.workers = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    @staticmethod
+    def _rss(pid) -> int:
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii") as status:
+                return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            return 0
+
+    def _sample(self) -> None:
+        me = os.getpid()
+        while not self._stop.is_set():
+            self.server = max(self.server, self._rss(me))
+            children = set()
+            for path in Path(f"/proc/{me}/task").glob("*/children"):
+                with contextlib.suppress(OSError):
+                    children |= set(path.read_text().split())
+            for pid in children:
+                self.workers = max(self.workers, self._rss(pid))
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _limits(pid: int) -> dict[str, str]:
+    with open(f"/proc/{pid}/limits", encoding="ascii") as limits:
+        return {line[:26].strip(): line[26:47].strip() for line in list(limits)[1:]}
+
+
+def _ready_worker() -> int:
+    from ui import sql_console
+    sql_console.prewarm()
+    deadline = time.monotonic() + 60
+    while not sql_console._POOL.workers():
+        assert time.monotonic() < deadline, "no console worker started"
+        time.sleep(0.05)
+    return sql_console._POOL.workers()[-1]
+
+
+def test_console_queries_run_in_a_worker_process_the_os_bounds(warehouse):
+    from ui.sql_console import WORKER_HEADROOM_BYTES, SqlTimeout
+
+    pid = _ready_worker()
+    limits = _limits(pid)
+    assert limits["Max address space"] != "unlimited" and limits["Max file size"] == "0"
+    assert _limits(os.getpid())["Max address space"] == "unlimited"       # the server itself is not limited
+    with data.pinned():
+        con = data.console_connection()
+        try:
+            run_with_timeout(con, "SELECT 1")
+            start_rss = _RssPeaks._rss(os.getpid())
+            with _RssPeaks() as peaks:
+                for sql in UNBOUNDED_BY_DUCKDB:
+                    started = time.perf_counter()
+                    with pytest.raises(duckdb.OutOfMemoryException):
+                        run_with_timeout(con, sql, timeout=60)
+                    assert time.perf_counter() - started < 30, sql
+            assert peaks.server - start_rss < 100 * 2**20, (peaks.server, start_rss)   # the server: untouched
+            assert 0 < peaks.workers < 200 * 2**20 + WORKER_HEADROOM_BYTES, peaks.workers
+            # The time limit: the worker is killed at it (not interrupted), and the next query gets a new one.
+            pid = _ready_worker()
+            started = time.perf_counter()
+            with pytest.raises(SqlTimeout):
+                run_with_timeout(con, "SELECT count(*) FROM range(100000000) a, range(100000) b", timeout=1.5)
+            elapsed = time.perf_counter() - started
+            assert elapsed < 3.0, elapsed
+            assert not Path(f"/proc/{pid}").exists()                              # killed and reaped
+            assert run_with_timeout(con, "SELECT 42 AS answer")[0]["answer"].tolist() == [42]
+        finally:
+            con.close()
+
+
+def test_a_query_waits_for_a_busy_console_and_is_told_when_none_frees(warehouse, monkeypatch):
+    import threading
+
+    from ui import sql_console
+
+    pool = sql_console._Pool(1)
+    monkeypatch.setattr(sql_console, "_POOL", pool)
+    outcome = {}
+
+    def long_query() -> None:
+        with data.pinned():
+            con = data.console_connection()
+            try:
+                run_with_timeout(con, "SELECT count(*) FROM range(100000000) a, range(100000) b", timeout=4)
+            except sql_console.SqlTimeout as exc:
+                outcome["timeout"] = exc
+            finally:
+                con.close()
+
+    try:
+        pool.prewarm()
+        while not pool.workers():
+            time.sleep(0.05)
+        worker = threading.Thread(target=long_query)
+        worker.start()
+        time.sleep(0.5)
+        with data.pinned():
+            con = data.console_connection()
+            try:
+                with pytest.raises(sql_console.SqlBusy):
+                    run_with_timeout(con, "SELECT 1", timeout=1)
+            finally:
+                con.close()
+        worker.join(30)
+        assert "timeout" in outcome
+    finally:
+        pool.shutdown()
+
+
 def _public(monkeypatch, warehouse: Path) -> None:
     monkeypatch.setenv("MONITOR_WAREHOUSE", str(warehouse))
     monkeypatch.setenv("MONITOR_MODE", "public")
@@ -235,7 +368,12 @@ TYPES_SQL = ("SELECT now() AS n, TIMESTAMPTZ '2020-01-01 00:00+05' AS tz, INTERV
              "[1, 2] AS l, {'a': 1, 'b': [1]} AS s, MAP {'k': 1} AS m, 'a\x01b'::BLOB AS b, 'x' || chr(7) || 'y' AS c, "
              "uuid() AS u, 1.5::DECIMAL(10,2) AS d, 170141183460469231731687303715884105727::HUGEINT AS h, "
              "TIME '12:00' AS t, '12:00:00+02'::TIMETZ AS ttz, DATE '-infinity' AS di, 'infinity'::TIMESTAMP AS ti, "
-             "'nan'::DOUBLE AS nn, '101'::BIT AS bi, union_value(k := 1) AS un, NULL AS nul, 1 AS dup, 2 AS dup")
+             "'nan'::DOUBLE AS nn, '101'::BIT AS bi, union_value(k := 1) AS un, NULL AS nul, 1 AS dup, 2 AS dup, "
+             "TIMESTAMPTZ 'infinity' AS tzi, TIMESTAMPTZ '-infinity' AS tzn, DATE 'infinity' AS dpi, "
+             "'-infinity'::TIMESTAMP AS tn, 'infinity'::TIMESTAMP_S AS tsi, '-infinity'::TIMESTAMP_MS AS tmn, "
+             "'infinity'::TIMESTAMP_NS AS tni, TIMESTAMP '1000-01-01' AS old, TIMESTAMP '20000-01-01' AS far, "
+             "'=HYPERLINK(\"https://evil.example\",\"Click\")' AS hl, '=1+1' AS \"=1+1\"")
+INFINITE_KINDS = ["TIMESTAMP", "TIMESTAMPTZ", "DATE", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"]
 
 
 def test_console_results_and_downloads_work_for_every_duckdb_type(app_warehouse, monkeypatch):
@@ -258,10 +396,72 @@ def test_console_results_and_downloads_work_for_every_duckdb_type(app_warehouse,
             frame, _ = run_with_timeout(con, TYPES_SQL)
         finally:
             con.close()
-    assert pd.read_csv(io.BytesIO(to_csv(frame))).shape == frame.shape
+    csv = pd.read_csv(io.BytesIO(to_csv(frame)), dtype=str, keep_default_na=False)
+    assert csv.shape == frame.shape
     assert pd.read_excel(io.BytesIO(to_xlsx(frame))).shape == frame.shape
     back = pd.read_parquet(io.BytesIO(to_parquet(frame)))
     assert back.shape == frame.shape and str(back["tz"].dtype).startswith("datetime64")
+    # infinite and far dates as DuckDB writes them, never a made-up instant (DuckDB's infinity read as year 294247)
+    expected = {"tzi": "infinity", "tzn": "-infinity", "dpi": "infinity", "tn": "-infinity", "tsi": "infinity",
+                "tmn": "-infinity", "tni": "infinity", "di": "-infinity", "ti": "infinity", "far": "20000-01-01 00:00:00"}
+    cells = _xlsx_cells(to_xlsx(frame))
+    for column, value in expected.items():
+        assert csv[column].tolist() == [value] and back[column].tolist() == [value], column
+        assert cells[column] == (value, "s"), column
+    assert cells["old"] == ("1000-01-01T00:00:00", "s")           # before Excel's first date: as text, not a serial
+    # text is never a formula in Excel; CSV keeps it exactly (the download note says so)
+    assert cells["hl"] == ('=HYPERLINK("https://evil.example","Click")', "s") and cells["=1+1"] == ("=1+1", "s")
+    assert csv["hl"].tolist() == ['=HYPERLINK("https://evil.example","Click")'] and "=1+1" in csv.columns
+
+
+def _xlsx_cells(payload: bytes) -> dict[str, tuple]:
+    """The first data row of a workbook's first sheet: {header: (value, openpyxl data type)}; no cell is a formula."""
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(payload)).active
+    rows = list(sheet.iter_rows())
+    assert not [c.coordinate for row in rows for c in row if c.data_type == "f"], "formula cells"
+    return {str(h.value): (c.value, c.data_type) for h, c in zip(rows[0], rows[1])}
+
+
+@pytest.mark.parametrize("kind", INFINITE_KINDS)
+@pytest.mark.parametrize("value", ["infinity", "-infinity"])
+def test_downloads_of_infinite_dates_and_timestamps_of_every_kind(warehouse, kind, value):
+    from ui.downloads import file_payloads
+
+    with data.pinned():
+        con = data.console_connection()
+        try:
+            frame, _ = run_with_timeout(con, f"SELECT '{value}'::{kind} AS t UNION ALL SELECT NULL")
+        finally:
+            con.close()
+    payloads = file_payloads(frame, "q")
+    assert all(payloads.values()), [f for f, p in payloads.items() if p is None]
+    assert payloads["csv"].decode().splitlines()[:2] == ["t", value]
+    assert _xlsx_cells(payloads["xlsx"])["t"] == (value, "s")
+    assert pd.read_parquet(io.BytesIO(payloads["parquet"]))["t"].tolist()[0] == value
+
+
+def test_the_explorers_excel_file_holds_data_text_as_text(tmp_path, monkeypatch, small_catalog):
+    from tests.conftest import SNAPSHOT_HEADER
+    from ui.explorer_render import explorer_result
+
+    folder = tmp_path / "snapshot"
+    folder.mkdir()
+    (folder / "a.csv").write_text(SNAPSHOT_HEADER + 'share_online,NO,,2023,88.5,pct,"=HYPERLINK(""https://evil.'
+                                  'example"",""Click"")",=1+1,https://example.org/s1,2024,,@SUM(A1)\n', encoding="utf-8")
+    target = tmp_path / "w.duckdb"
+    build_warehouse(target, catalog_path=small_catalog, curated_dir=folder, live_dir=tmp_path / "live")
+    monkeypatch.setenv("MONITOR_WAREHOUSE", str(target))
+    data._registry.reset()
+    try:
+        with data.pinned():
+            result = explorer_result(("share_online",), ("NO",), None, None, None, (), "en")
+    finally:
+        data._registry.reset()
+    source = '=HYPERLINK("https://evil.example","Click") – =1+1'   # source_org – source_dataset
+    assert _xlsx_cells(result["downloads"]["xlsx"])["source"] == (source, "s")
+    assert pd.read_csv(io.BytesIO(result["downloads"]["csv"]))["source"].tolist() == [source]   # CSV: exact
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ The connection lifecycle (why a new build never breaks a page being served):
 - A file that cannot be opened as a warehouse (corrupt, truncated, no `build` table) is never served: the last good
   version stays in use, or, when there is none, the pages show the friendly "no warehouse" message.
 - The SQL console gets its own database instance of the same version (a second link) with a memory limit, one
-  thread and no spilling to disk (`console_connection()`).
+  thread and no spilling to disk (`console_connection()`); its queries run in a worker process on that link's file
+  with the same configuration (CONSOLE_CONFIG), which the OS bounds (ui/sql_console.py).
 
 The readers below return the warehouse's tables as the build wrote them (columns in etl/schema.py). Nothing is
 scored or recomputed here or anywhere in ui/ and pages/: statuses, changes, scores, goal histories, movers and

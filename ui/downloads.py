@@ -3,7 +3,13 @@
 A frame from the SQL console can hold anything DuckDB returns: timestamps with time zones, intervals, lists,
 structs, maps, blobs, UUIDs, decimals, huge integers, text with control characters. Each format gets a frame it can
 write (`for_csv`, `for_xlsx`, `for_parquet`): a value a format cannot hold is written as text (JSON for lists,
-structs and maps, hex for blobs, ISO 8601 for intervals), so a download never fails because of a value."""
+structs and maps, hex for blobs, ISO 8601 for intervals), so a download never fails because of a value.
+
+Text is data, never a formula. In the Excel file every text cell is stored as text (a value such as
+`=HYPERLINK("https://…","Click")` from a data file or a query is shown as those characters and never evaluated).
+The CSV file keeps every value exactly as it is, a leading `=`, `+`, `-` or `@` included: CSV is the data, read by
+programs as much as by people, and OWASP's advice (prefixing such values with a quote) would change the figures and
+texts the monitor publishes; the download note says so and points spreadsheet users to the Excel file."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -22,6 +28,7 @@ from ui.i18n import t
 
 _LOG = logging.getLogger(__name__)
 XLSX_MAX_CELL = 32_767
+EXCEL_FIRST_DATE, EXCEL_LAST_DATE = pd.Timestamp("1900-03-01"), pd.Timestamp("9999-12-31 23:59:59.999999")
 # What openpyxl refuses in a cell (XML 1.0 forbids these characters).
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -118,6 +125,11 @@ def for_xlsx(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(out[column].dtype, pd.StringDtype):
             out[column] = out[column].map(lambda v: v if v is None or v is pd.NA or not isinstance(v, str)
                                           else _XLSX_ILLEGAL.sub("\ufffd", v)[:XLSX_MAX_CELL])
+    for column in out.columns:  # Excel's dates run from 1900-03-01 (serials before are ambiguous) to 9999-12-31
+        values = out[column]
+        if pd.api.types.is_datetime64_dtype(values.dtype) and values.notna().any():
+            if values.min() < EXCEL_FIRST_DATE or values.max() > EXCEL_LAST_DATE:
+                out[column] = values.map(as_text).astype("string")
     for column in out.columns:  # out-of-range floats are not numbers in Excel
         if pd.api.types.is_float_dtype(out[column].dtype):
             values = out[column]
@@ -153,8 +165,17 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 
 
 def to_xlsx(frame: pd.DataFrame) -> bytes:
+    """The workbook with every text cell stored as text: openpyxl makes a formula of any text that begins with '='
+    (a column name too); such a cell is turned back into a string cell, marked as text for Excel (quotePrefix)."""
     buffer = io.BytesIO()
-    for_xlsx(frame).to_excel(buffer, index=False, engine="openpyxl")
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for_xlsx(frame).to_excel(writer, index=False)
+        for sheet in writer.sheets.values():
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
+                        cell.quotePrefix = True
     return buffer.getvalue()
 
 
@@ -203,6 +224,8 @@ def download_buttons_for(payloads, stem: str, lang: str) -> None:
             continue
         column.download_button(t(label, lang), payload, file_name=f"{stem}.{fmt}", mime=mime,
                                key=f"download_{stem}_{fmt}", on_click="ignore")
+    if payloads.get("csv") is not None:
+        st.caption(t("download_csv_exact", lang))   # why CSV values are not prefixed (module docstring)
 
 
 def download_buttons(frame: pd.DataFrame, stem: str, lang: str, *, formats=("csv", "xlsx", "parquet")) -> None:
