@@ -40,8 +40,9 @@ def test_overview_on_a_phone_has_no_sideways_scroll_and_readable_cards(browser, 
         assert [b["y"] for b in boxes] == sorted(b["y"] for b in boxes), "the cards stack in goal order"
         text = page.locator('[data-testid="stMain"]').inner_text()
         assert any(word in text for word in rating_words)
-        # Material icons are a font of ligatures: each icon is an element with the icon's name, not an emoji
-        icons = page.evaluate("""[...document.querySelectorAll('[data-testid="stMain"] span[role="img"]')]
+        # Material icons are a font of ligatures: each icon is an element with the icon's name, not an emoji (and,
+        # beside its word, hidden from screen readers: tests/browser/test_icons.py)
+        icons = page.evaluate("""[...document.querySelectorAll('[data-testid="stMain"] span')]
             .filter(s => getComputedStyle(s).fontFamily.includes('Material Symbols')).map(s => s.innerText)""")
         assert {"check_circle", "do_not_disturb_on"} <= set(icons), icons[:10]
         font_sizes = page.evaluate("""[...document.querySelectorAll('[data-testid="stMain"] p')]
