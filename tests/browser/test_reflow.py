@@ -64,6 +64,13 @@ def _open_expanders(page) -> None:
     page.evaluate("""document.querySelectorAll('[data-testid="stMain"] [data-testid="stExpander"] details:not([open]) > summary')
         .forEach(s => s.click())""")
     page.wait_for_timeout(500)
+    # A chart in a just-opened expander is first drawn at a stale width and resized a moment later; on a busy machine
+    # that moment can be seconds. Wait (up to 10 s) for the main area to fit: a lasting overflow still fails below.
+    try:
+        page.wait_for_function("""() => { const m = document.querySelector('[data-testid="stMain"]');
+            return m.scrollWidth <= m.clientWidth; }""", timeout=10000)
+    except Exception:  # noqa: BLE001 - the measurement after this says what is wrong
+        pass
 
 
 def test_every_public_page_is_in_the_list():
