@@ -18,6 +18,7 @@ import pytest
 from tests.conftest import page_text, shared_file
 from tests.test_app import linked_id, markdown_tables
 from ui.i18n import format_number, t
+from ui.page import md
 
 LANGS = ["nb", "en"]
 
@@ -222,7 +223,7 @@ def test_the_source_column_names_the_publisher_in_the_page_language(app, tables,
         for page in ("pages/goal.py", "pages/report.py"):
             at = app(page, lang=lang, goal=goal_id)
             table = next(tb for tb in markdown_tables(at) if tb and t("col_latest_source", lang) in tb[0])
-            names = set(sources[f"publisher_{lang}"])
+            names = {md(name) for name in sources[f"publisher_{lang}"]}   # as text (ui.page.md) in the markdown
             for cells in table:
                 cell = cells[t("col_latest_source", lang)]
                 shown = re.sub(r"^\[(.*)\]\(.*\)$", r"\1", cell)
