@@ -252,37 +252,86 @@ def apply_series_breaks(rows: list[dict[str, str]], breaks: list[dict[str, Any]]
 
 def _matches(row: dict[str, str], rule: dict[str, Any]) -> bool:
     return (rule.get("note_contains", "") in row["note"]
-            and rule.get("source_org_contains", "") in row["source_org"])
+            and rule.get("source_org_contains", "") in row["source_org"]
+            and ("source_org" not in rule or row["source_org"] in rule["source_org"])
+            and rule.get("links", row["source_url"]) == row["source_url"])
 
 
 def apply_read_from(rows: list[dict[str, str]], rules: list[dict[str, Any]]) -> None:
-    """Give rows read from a copy the copy's address; the publisher's address moves into the note."""
+    """Say where each row was read. A rule with `source_url` gives rows read from a copy the copy's address (the
+    publisher's address moves into the note); a rule without one says the row's own address is another party's page
+    (a report citing the publisher). Either adds the rule's flags (`secondary` for another party's work)."""
     for row in rows:
         for rule in rules:
-            if _matches(row, rule) and row["source_url"] != rule["source_url"]:
+            if not _matches(row, rule):
+                continue
+            flags = set(filter(None, row["flags"].split(";")))
+            if "source_url" not in rule:
+                if not set(rule.get("flags", [])) <= flags:
+                    row["note"] = f"{row['note']}; {rule['reason']}" if row["note"] else rule["reason"]
+                    row["flags"] = join_flags(flags | set(rule.get("flags", [])))
+            elif row["source_url"] != rule["source_url"]:
                 text = f"read from {rule['source_url']} ({rule['reason']}); published at {row['source_url']}"
                 row["note"] = f"{row['note']}; {text}" if row["note"] else text
                 row["source_url"] = rule["source_url"]
-                row["flags"] = join_flags(set(filter(None, row["flags"].split(";"))) | set(rule.get("flags", [])))
+                row["flags"] = join_flags(flags | set(rule.get("flags", [])))
 
 
 def excluded(row: dict[str, str], rules: list[dict[str, Any]]) -> bool:
     return any(_matches(row, rule) for rule in rules)
 
 
-def provenance_problems(rows: list[dict[str, str]], official_hosts: set[str]) -> list[str]:
-    """Rows that do not say where their figure was read: a secondary figure linking a publisher's own page, or a
-    figure whose note says it came from a third party but is not flagged secondary."""
+# Phrases in a row's source_org or note that say its figure was read from a party other than its publisher
+# (docs/data-model.md, "Where it was read"). Case-insensitive, except "via" followed by a capitalised name ("Oxford
+# Insights (via Digdir)"), so that "read via its language-switch URL" or "via internet" are not taken for a party.
+READ_FROM_ANOTHER_PARTY = {
+    "reported by": r"(?i)\breported by\b",
+    "citing": r"(?i)\bciting\b",
+    "quoting": r"(?i)\bquoting\b",
+    "via <Name>": r"\bvia [A-Z]",
+    "as published by": r"(?i)\bas published by\b",
+    "copied from": r"(?i)\bcopied from\b",
+    "copy": r"(?i)\bcopy\b",
+    "extracted ... by": r"(?i)\bextracted\b[^;]*?\bby\b",
+    "third-party": r"(?i)\bthird[- ]party\b",
+}
+
+
+def another_party_phrase(row: dict[str, str]) -> str | None:
+    """The first READ_FROM_ANOTHER_PARTY phrase the row's source_org or note uses, or None."""
+    text = f"{row['source_org']} | {row['note']}"
+    return next((name for name, pattern in READ_FROM_ANOTHER_PARTY.items() if re.search(pattern, text)), None)
+
+
+def provenance_problems(rows: list[dict[str, str]], official_hosts: list[set[str] | None],
+                        copies: set[str] = frozenset()) -> list[str]:
+    """Rows that do not say where their figure was read. `official_hosts[i]` are the publisher's own sites for
+    `rows[i]` (its source's `official_hosts`; None when the source declares none); `copies` the addresses of copies of
+    a publisher's own file that `[[curate.read_from]]` rules declare. A problem is:
+    - a secondary figure that links the publisher's own site (it must link where it was read);
+    - a figure that links a site other than the publisher's (nor a declared copy) but is not flagged secondary;
+    - a figure whose source_org or note says it was read from another party (READ_FROM_ANOTHER_PARTY) but is not
+      flagged secondary and does not link a declared copy."""
     problems = []
-    for row in rows:
+    for row, hosts in zip(rows, official_hosts, strict=True):
         flags = set(row["flags"].split(";"))
-        if "secondary" in flags and urlsplit(row["source_url"]).hostname in official_hosts:
-            problems.append(f"{key(row)[:4]}: a secondary figure links the publisher's own page "
-                            f"{row['source_url']}: name where it was read ([[curate.read_from]]) or leave it out "
-                            "([[curate.exclude]])")
-        if re.search(r"third[- ]party", row["note"], re.IGNORECASE) and "secondary" not in flags:
-            problems.append(f"{key(row)[:4]}: the note says the figure came from a third party, but it is not "
-                            "flagged secondary")
+        host = urlsplit(row["source_url"]).hostname
+        if "secondary" in flags:
+            if hosts and host in hosts:
+                problems.append(f"{key(row)[:4]}: a secondary figure links the publisher's own page "
+                                f"{row['source_url']}: name where it was read ([[curate.read_from]]) or leave it out "
+                                "([[curate.exclude]])")
+            continue
+        if row["source_url"] in copies:
+            continue
+        if hosts is not None and host not in hosts:
+            problems.append(f"{key(row)[:4]}: links {host}, not the publisher's own site "
+                            f"({', '.join(sorted(hosts)) or 'none declared'}), but is not flagged secondary: flag it "
+                            "([[curate.read_from]]) or add the host to official_hosts")
+        phrase = another_party_phrase(row)
+        if phrase:
+            problems.append(f"{key(row)[:4]}: says it was read from another party ('{phrase}'), but is not flagged "
+                            "secondary: flag it or name the copy ([[curate.read_from]])")
     return problems
 
 
@@ -339,15 +388,20 @@ def curate_all(shared: Path | None = None, catalog_path: Path = CATALOG_PATH,
                                      for r in s.curate_options.get("report_year_periods", [])])
     apply_series_breaks(rows, [b for _, s in sorted(sources.items()) for b in s.series_breaks])
 
-    problems += provenance_problems(rows, {h for s in sources.values()
-                                           for h in s.metadata.get("source", {}).get("official_hosts", [])})
+    owners = [assign(row, ordered) for row in rows]
+    hosts = {name: set(s.metadata["source"]["official_hosts"]) if "official_hosts" in s.metadata.get("source", {})
+             else None for name, s in sources.items()}
+    problems += [f"etl/sources/{name}/source.toml: its rows need [source] official_hosts (the publisher's own sites; "
+                 "[] when every row is read from another party)" for name in sorted(set(owners) - {None})
+                 if name in hosts and hosts[name] is None]
+    problems += provenance_problems(rows, [hosts.get(o) for o in owners], {r["source_url"] for r in read_from
+                                                                            if "source_url" in r})
     counts: dict[tuple, int] = {}
     groups: dict[str, list[dict[str, str]]] = {}
-    for row in rows:
+    for row, owner in zip(rows, owners, strict=True):
         counts[key(row)] = counts.get(key(row), 0) + 1
         if not row["source_url"]:
             problems.append(f"no source_url: {key(row)}")
-        owner = assign(row, ordered)
         producer = row.pop(_PRODUCER, None)
         if owner is None:
             problems.append(f"no source claims {key(row)[:4]} (source_org {row['source_org']!r}): add a [[claims]] "

@@ -1,4 +1,5 @@
-"""The one description of the monitor's data: observation files, warehouse tables, flags and the period grammar.
+"""The one description of the monitor's data: observation files, warehouse tables, flags, the period grammar and
+the one rounding rule.
 
 Everything that checks, writes or documents data reads it from here: validation in the build (`etl.observations`),
 the curated and live files (`etl.curate`, `etl.refresh`), the tables in `docs/data-model.md` (`python -m etl docs`)
@@ -9,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 
 @dataclass(frozen=True)
@@ -433,6 +435,11 @@ CATALOG_DOCS: dict[tuple[str, str], tuple[str, str]] = {
     ("surveys", "ended_source_url"): ("The published source that says the survey ended", "Den publiserte kilden som sier at undersøkelsen er avsluttet"),
     ("surveys", "ended_note_nb"): ("What ended, in bokmål", "Hva som ble avsluttet, på bokmål"),
     ("surveys", "ended_note_en"): ("What ended, in English", "Hva som ble avsluttet, på engelsk"),
+    ("units", "decimals"): ("The most decimals the publishers print figures in this unit with: a figure is shown with "
+                            "as many as written, never more (half up from the exact decimal)",
+                            "Flest desimaler utgiverne skriver tall i denne enheten med: et tall vises med så mange "
+                            "som er skrevet, aldri flere (halvt opp fra eksakt desimal)"),
+    ("units", "decimals_reason"): ("Where the publishers' precision is read", "Hvor utgivernes presisjon er lest"),
     ("life_events", "life_event_id"): ("Life-event id", "Livshendelses-id"),
     ("life_events", "name_nb"): ("Name as reported (bokmål)", "Navn slik det er gjengitt (bokmål)"),
     ("life_events", "name_en"): ("English translation (ours, unofficial)", "Engelsk oversettelse (vår, uoffisiell)"),
@@ -497,3 +504,33 @@ def is_period(period: str) -> bool:
     except PeriodError:
         return False
     return True
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Numbers: the one rounding rule (goal scores in the build and the command line, every figure on the pages)
+# ---------------------------------------------------------------------------------------------------------------
+
+def exact_decimal(value) -> Decimal:
+    """A figure as the exact decimal it stands for: text (an observation's `value_text`, the figure as written) as
+    written, a float as its shortest repr (2.125 → 2.125, not the binary 2.12499…), an int or Decimal as it is."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str):
+        return Decimal(value.strip())
+    if isinstance(value, int):  # bool and numpy ints are handled by float() below when not int
+        return Decimal(value)
+    return Decimal(repr(float(value)))
+
+
+def written_decimals(value) -> int:
+    """Decimals of the exact decimal as written ('92.4' → 1, '88' → 0, '0.830' → 3); a number has no trailing zeros
+    written (3.0 → 0, 72.5131696429 → 10)."""
+    exact = exact_decimal(value)
+    exponent = (exact if isinstance(value, str) else exact.normalize()).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def round_half_up(value, decimals: int) -> Decimal:
+    """`value` rounded to `decimals` places, half up (away from zero) from its exact decimal: 2.125 → 2.13,
+    79.25 → 79.3, 0.92745 → 0.9275 (Python's round and Babel round half to even: 2.12, 79.2, 0.9274)."""
+    return exact_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

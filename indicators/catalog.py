@@ -17,7 +17,7 @@ from etl.schema import is_period
 DIRECTIONS = ("higher", "lower")
 UNIT_KINDS = ("percent", "index", "score", "rank", "count")
 GOAL_FIELDS = ("id", "number", "name_nb", "name_en", "short_nb", "short_en", "source_url")
-UNIT_FIELDS = ("id", "label_nb", "label_en", "kind")
+UNIT_FIELDS = ("id", "label_nb", "label_en", "kind", "decimals", "decimals_reason")
 LIFE_EVENT_FIELDS = ("id", "name_nb", "name_en")
 INDICATOR_FIELDS = (
     "id", "goal", "name_nb", "name_en", "definition_nb", "definition_en",
@@ -29,6 +29,7 @@ SURVEY_FIELDS = ("id", "name_nb", "name_en", "publisher_nb", "publisher_en")
 SURVEY_ENDED_FIELDS = ("last_edition", "source_url", "note_nb", "note_en")
 SURVEY_COLUMNS = ["survey_id", "name_nb", "name_en", "publisher_nb", "publisher_en", "last_edition",
                   "ended_source_url", "ended_note_nb", "ended_note_en"]
+MAX_DECIMALS = 6  # a unit's declared precision (`decimals`): the most decimals its figures are shown with
 
 
 class CatalogError(ValueError):
@@ -82,6 +83,10 @@ def _parse_catalog(raw: dict, source: str) -> Catalog:
     for unit in units:
         if unit["kind"] not in UNIT_KINDS:
             _fail(source, "units", unit["id"], "kind", f"must be one of {', '.join(UNIT_KINDS)}, got {unit['kind']!r}")
+        places = unit["decimals"]
+        if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= MAX_DECIMALS:
+            _fail(source, "units", unit["id"], "decimals",
+                  f"must be a whole number 0–{MAX_DECIMALS} (the most decimals the publishers print), got {places!r}")
     for ind in indicators:
         where = ("indicators", ind["id"])
         if ind["goal"] not in goal_ids:
@@ -157,7 +162,8 @@ def _goals_frame(goals: list[dict]) -> pd.DataFrame:
 def _units_frame(units: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(
         [{"unit_id": u["id"], "label_nb": u["label_nb"], "label_en": u["label_en"], "kind": u["kind"],
-          "limit_value": float(u["limit"]) if u.get("limit") is not None else None} for u in units]
+          "limit_value": float(u["limit"]) if u.get("limit") is not None else None,
+          "decimals": int(u["decimals"]), "decimals_reason": u["decimals_reason"]} for u in units]
     )
 
 

@@ -15,12 +15,11 @@ These are the monitor's own reproducible reading of Digdir's scale, not Digdir's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from etl.schema import TABLES
+from etl.schema import TABLES, round_half_up
 from indicators.method import METHOD
 from indicators.trend import (  # noqa: F401  (status names re-exported for readers of the tables)
     DETERIORATION,
@@ -146,8 +145,7 @@ def round_score(score: float | None) -> float | None:
     """The one rounding rule for goal scores: half up from the exact decimal (2.125 → 2.13)."""
     if score is None or pd.isna(score):
         return None
-    step = Decimal(1).scaleb(-METHOD.score_decimals)
-    return float(Decimal(repr(float(score))).quantize(step, rounding=ROUND_HALF_UP))
+    return float(round_half_up(float(score), METHOD.score_decimals))
 
 
 def label_for_score(score: float | None) -> str | None:

@@ -8,6 +8,7 @@ from ui.compare_view import (one_downloads, one_figure, one_texts, peer_indicato
 from ui.downloads import download_buttons_for
 from ui.i18n import t
 from ui.page import current_lang
+from ui.tables import show_markdown
 from ui.url_state import choose
 
 lang = current_lang()
@@ -22,7 +23,7 @@ if ranks["empty"]:
 else:
     st.markdown(ranks["sentence"])
     st.plotly_chart(rank_figure(lang), config={"displaylogo": False}, key="compare_ranks_chart")
-    st.markdown(ranks["table"])
+    show_markdown(ranks["table"])
     st.caption(t("compare_rank_note", lang))
     if ranks["missing"]:
         st.caption(ranks["missing"])
@@ -36,7 +37,7 @@ if not with_peers:
 
 st.write(t("compare_peers_intro", lang, n=len(with_peers)))
 st.caption(t("compare_table_caption", lang))
-st.markdown(peer_table(lang))
+show_markdown(peer_table(lang))
 
 st.subheader(t("compare_one", lang))
 indicator_id = choose("indicator", with_peers, label=t("choose_indicator", lang), lang=lang,
@@ -45,7 +46,7 @@ indicator_id = choose("indicator", with_peers, label=t("choose_indicator", lang)
 texts = one_texts(indicator_id, lang)
 st.markdown(texts["summary"])
 st.plotly_chart(one_figure(indicator_id, lang), config={"displaylogo": False}, key="compare_chart")
-st.markdown(texts["table"])
+show_markdown(texts["table"])
 st.page_link("pages/indicator.py", label=t("compare_open_indicator", lang), icon=":material/arrow_forward:",
              query_params={"indicator": indicator_id, "lang": lang})
 download_buttons_for(one_downloads(indicator_id), f"compare-{indicator_id}", lang)

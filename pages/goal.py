@@ -9,6 +9,7 @@ from ui.page import current_lang, md
 from ui.tables import link
 from ui.url_state import choose
 from ui.score_views import goal_explanation, goal_score_block, neighbour_scores
+from ui.tables import show_markdown
 from ui.views import goal_indicator_table
 
 lang = current_lang()
@@ -33,5 +34,5 @@ st.markdown(sureness_markdown(goal_id, lang))
 goal_explanation(goal_id, lang)
 
 st.subheader(t("goal_indicators", lang))
-st.markdown(goal_indicator_table(goal_id, lang, True))
+show_markdown(goal_indicator_table(goal_id, lang, True))
 neighbour_scores(goal_id, lang)

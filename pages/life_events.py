@@ -5,6 +5,7 @@ import streamlit as st
 from ui.catalog_views import life_events_view
 from ui.i18n import t
 from ui.page import current_lang
+from ui.tables import show_markdown
 
 lang = current_lang()
 st.title(t("life_title", lang))
@@ -22,4 +23,4 @@ for section in view["sections"]:
         st.markdown(t("life_no_indicator", lang))
         continue
     st.markdown(section["count"])
-    st.markdown(section["table"])
+    show_markdown(section["table"])

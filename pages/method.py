@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui.i18n import t
 from ui.page import current_lang
+from ui.tables import show_markdown, wrap_tables
 
 lang = current_lang()
 text = (Path(__file__).resolve().parent.parent / "docs" / "method.md").read_text(encoding="utf-8")
@@ -17,5 +18,5 @@ st.info(t("score_disclaimer", lang))
 body = norwegian if lang == "nb" else english
 heading = "Kilder" if lang == "nb" else "Sources"
 # The document's headings start at ###; shift them up one level under the page title.
-st.markdown(re.sub(r"^###", "##", body, flags=re.MULTILINE).replace("\n---\n", "\n"))
+show_markdown(wrap_tables(re.sub(r"^###", "##", body, flags=re.MULTILINE).replace("\n---\n", "\n")))
 st.markdown(f"## {heading}\n{sources}")

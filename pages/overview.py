@@ -9,6 +9,7 @@ from ui.changes import what_changed
 from ui.glance import goal_cards, scores_by_year_table
 from ui.i18n import t
 from ui.page import current_lang
+from ui.tables import show_markdown
 
 lang = current_lang()
 st.title(t("overview_title", lang))
@@ -23,7 +24,7 @@ for row in range(0, len(cards), 3):
             st.page_link(nav.GOAL, label=t("open_goal", lang, n=card["number"]), icon=":material/arrow_forward:",
                          query_params={"goal": card["goal_id"], "lang": lang})
 with st.expander(t("scores_by_year", lang)):
-    st.markdown(scores_by_year_table(lang))
+    show_markdown(scores_by_year_table(lang))
 st.markdown(f"**{t('overview_ended', lang)}**")
 st.page_link(nav.ASSESSMENT, label=t("assessment_link", lang), icon=":material/summarize:", query_params={"lang": lang})
 what_changed(lang)

@@ -9,9 +9,11 @@ from ui.assessment import goal_assessment_markdown, intro_markdown, summary_tabl
 from ui.i18n import format_datetime, t
 from ui.page import current_lang, md
 from ui.score_views import goal_score_block, score_block_texts
+from ui.tables import show_markdown
 from ui.url_state import choose
 from ui.views import goal_indicator_table
 
+# The page's chrome on paper; tables fit the paper through the shared TABLE_CSS (ui/tables.py, on every page).
 PRINT_CSS = """<style>
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSelectbox"],
@@ -38,11 +40,11 @@ if choice == ALL:
     st.caption(t("report_intro", lang))
     st.markdown(intro_markdown(lang))
     st.header(t("assess_summary", lang))
-    st.markdown(summary_table(lang))
+    show_markdown(summary_table(lang))
     for goal_id in goals.index:
         st.header(f"{t('goal_n', lang, n=goals.loc[goal_id, 'number'])}: {md(goals.loc[goal_id, f'short_{lang}'])}",
                   anchor=goal_id.lower())
-        st.markdown(goal_assessment_markdown(goal_id, lang, 2))
+        show_markdown(goal_assessment_markdown(goal_id, lang, 2))
 else:
     goal_id = choice
     goal = goals.loc[goal_id]
@@ -52,11 +54,11 @@ else:
                  query_params={"goal": ALL, "lang": lang})
     st.markdown(f"«{md(goal['name_nb'])}»" + (f"  \n*{md(goal['name_en'])}* ({t('our_translation', lang)})" if lang == "en" else ""))
     goal_score_block(goal_id, lang, chart=False)
-    st.markdown(score_block_texts(goal_id, lang)["table"])
+    show_markdown(score_block_texts(goal_id, lang)["table"])
     st.header(t("report_assessment", lang))
     st.markdown(intro_markdown(lang))
-    st.markdown(goal_assessment_markdown(goal_id, lang, 2))
+    show_markdown(goal_assessment_markdown(goal_id, lang, 2))
     st.header(t("goal_indicators", lang))
-    st.markdown(goal_indicator_table(goal_id, lang, True))
+    show_markdown(goal_indicator_table(goal_id, lang, True))
 st.caption(t("score_disclaimer", lang))
 st.caption(t("report_generated", lang, build_id=info["build_id"], built=format_datetime(info["built_at"], lang)))

@@ -37,6 +37,9 @@ def _broken(small_catalog: Path, tmp_path: Path, old: str, new: str) -> Path:
         ('life_events = ["having_a_child"]', 'life_events = ["moving"]', "'share_online': field 'life_events' unknown life event"),
         ('source_url = "https://example.org/target", ', "", "'share_online': field 'target.source_url' is missing"),
         ('label_en = "rank"\n', "", "[[units]] 'rank': field 'label_en' is missing"),
+        ('decimals = 0\n', "", "[[units]] 'rank': field 'decimals' is missing"),
+        ('decimals = 1\n', "decimals = 1.5\n", "[[units]] 'pct': field 'decimals' must be a whole number"),
+        ('decimals_reason = "synthetic test unit"\n', "", "[[units]] 'pct': field 'decimals_reason' is missing"),
     ],
 )
 def test_broken_catalogue_names_entry_and_field(small_catalog, tmp_path, old, new, expected):

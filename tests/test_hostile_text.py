@@ -67,6 +67,10 @@ def _texts(node, out: list[str]) -> list[str]:
 
 def live_markdown(text: str) -> list[str]:
     """What in `text` markdown would make into a link, image, heading or directive from the hostile data."""
+    # the tables' scroll regions are HTML the monitor writes (ui.tables.scroll_region, its label HTML-escaped):
+    # Streamlit renders them as tags, so their attributes are no text markdown could link
+    text = re.sub(r'<div class="monitor-table[^"<>]*" role="region" aria-label="[^"<>]*" tabindex="0">|</div>', "",
+                  text)
     html = _MD.render(text)
     found = [f"link {href}" for href in re.findall(r'<a href="([^"]*)"', html)
              if "evil" in href or href.lower().startswith(("javascript", "data:"))]

@@ -139,8 +139,10 @@ def test_eu_reference_reached_has_its_own_status_and_rank_places():
 RAW = {
     "goals": [{"id": "G1", "number": 1, "name_nb": "a", "name_en": "a", "short_nb": "a", "short_en": "a",
                "source_url": "u"}],
-    "units": [{"id": "pct", "label_nb": "%", "label_en": "%", "kind": "percent", "limit": 100},
-              {"id": "rk", "label_nb": "plass", "label_en": "rank", "kind": "rank"}],
+    "units": [{"id": "pct", "label_nb": "%", "label_en": "%", "kind": "percent", "limit": 100, "decimals": 1,
+               "decimals_reason": "synthetic"},
+              {"id": "rk", "label_nb": "plass", "label_en": "rank", "kind": "rank", "decimals": 0,
+               "decimals_reason": "synthetic"}],
     "datasets": [{"name": "S", "publication_lag_years": 1, "lag_reason": "synthetic"}],
 }
 

@@ -14,6 +14,7 @@ from collections import Counter
 import pandas as pd
 import pytest
 
+from etl.curate import _matches as curate_matches
 from etl.schema import CURATED_COLUMNS as COLUMNS
 from etl.schema import FILE_KEY as KEY
 from etl.schema import FLAGS
@@ -214,7 +215,10 @@ def test_norway_egdi_2022_anchor(snapshot):
                    & (snapshot["period"] == "2022") & (snapshot["breakdown"] == "")]
     assert len(row) == 1
     assert math.isclose(float(row["value"].iloc[0]), 0.8879, abs_tol=1e-9)
-    assert row["source_url"].iloc[0] == "https://publicadministration.un.org/egovkb/en-us/Data-Center"
+    # read from a copy of the UN's export: the row links the copy, the UN's address is in the note, not secondary
+    assert row["source_url"].iloc[0].startswith("https://github.com/pluralitybook/plurality/blob/")
+    assert "published at https://publicadministration.un.org/egovkb/en-us/Data-Center" in row["note"].iloc[0]
+    assert "secondary" not in str(row["flags"].iloc[0])
 
 
 def test_peer_values_exist_for_many_indicators(snapshot):
@@ -250,15 +254,15 @@ def _report_year_rules() -> list[dict]:
     return _rules("report_year_periods")
 
 
-def _matches(rule: dict, notes: str, source_org: str) -> bool:
-    return rule.get("note_contains", "") in notes and rule.get("source_org_contains", "") in source_org
+def _matches(rule: dict, row) -> bool:
+    return curate_matches({"note": row.notes, "source_org": row.source_org, "source_url": row.source_url}, rule)
 
 
 def _curated_url(row) -> str | None:
     """Where the curated row says the figure was read; None when the sources leave the figure out."""
-    if any(_matches(rule, row.notes, row.source_org) for rule in _rules("exclude")):
+    if any(_matches(rule, row) for rule in _rules("exclude")):
         return None
-    copies = [rule["source_url"] for rule in _rules("read_from") if _matches(rule, row.notes, row.source_org)]
+    copies = [rule["source_url"] for rule in _rules("read_from") if "source_url" in rule and _matches(rule, row)]
     return copies[0] if copies else row.source_url
 
 

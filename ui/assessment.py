@@ -15,7 +15,7 @@ from ui.i18n import format_number, format_value, t, tn
 from ui.render_cache import per_version
 from ui.page import http_url, md
 from ui.tables import link, markdown_table, page_url
-from ui.views import flags_text
+from ui.views import flags_text, publisher_name
 
 PERIOD_START, PERIOD_END = 2019, 2025
 # «Fremtidens digitale Norge» (2024–2030), the successor strategy; the URL as given in shared/domain/strategy.md §1
@@ -32,10 +32,7 @@ def _missing(value) -> bool:
 
 
 def _catalog() -> pd.DataFrame:
-    catalog = data.indicators().set_index("indicator_id")
-    units = data.query("SELECT unit_id, limit_value AS unit_limit FROM units").set_index("unit_id")["unit_limit"]
-    catalog["unit_limit"] = catalog["unit_id"].map(units)
-    return catalog
+    return data.indicators().set_index("indicator_id")
 
 
 def _with_texts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -48,22 +45,23 @@ def _with_texts(frame: pd.DataFrame) -> pd.DataFrame:
 def _value(row, ind, which: str, lang: str) -> str:
     """A base or latest figure with its period and its flags in words: '0,8630 (2024) ⚠ secondary source'."""
     text = row.get(f"{which}_text")
-    shown = precision.value_shown(row[f"{which}_value"], ind["unit_kind"], ind["unit_id"], ind["unit_limit"], text, lang)
+    shown = precision.value_shown(row[f"{which}_value"], ind["unit_id"], lang, text)
     flagged = flags_text(row.get(f"{which}_flags"), lang)
     return f"{shown} ({row[f'{which}_period']})" + (f" {flagged}" if flagged else "")
 
 
-def _source(row, which: str) -> str | None:
+def _source(row, which: str, lang: str) -> str | None:
     org, url = row.get(f"{which}_source_org"), row.get(f"{which}_source_url")
     if _missing(org):
         return None
-    return link(str(org), str(url)) if not _missing(url) and str(url) else md(org)
+    name = publisher_name(str(org), lang)
+    return link(name, str(url)) if not _missing(url) and str(url) else md(name)
 
 
 def _sources(row, lang: str) -> str:
     """Where the two figures were read, as Markdown links: one publisher when both come from the same page, else
     'start: [A](…) · latest: [B](…)'."""
-    base, latest = _source(row, "base"), _source(row, "latest")
+    base, latest = _source(row, "base", lang), _source(row, "latest", lang)
     if base is None or base == latest:
         return latest or "–"
     if latest is None:
@@ -198,10 +196,7 @@ def movers_block(goal_id: str, lang: str, catalog: pd.DataFrame) -> list[str]:
         items = []
         for row in part.to_dict("records"):
             ind = catalog.loc[row["indicator_id"]]
-            change = precision.change_shown(row["change"], ind["unit_kind"], ind["unit_id"], ind["unit_limit"],
-                                            row.get("base_text"), row.get("latest_text"), lang)
-            if ind["unit_kind"] == "rank":
-                change = scores.change_text(row, "rank", lang)
+            change = scores.change_text(row, ind["unit_kind"], lang)
             items.append(f"- {_name_link(row['indicator_id'], catalog, lang)}: {_value(row, ind, 'base', lang)} → "
                          f"{_value(row, ind, 'latest', lang)}, {change} — {scores.status_text(row['status'], lang)}; "
                          f"{t('assess_sources', lang, sources=_sources(row, lang))}")
@@ -316,7 +311,7 @@ def summary_table(lang: str) -> str:
                      t("assess_col_start", lang): cell(start), t("assess_end", lang): cell(end),
                      t("assess_col_same", lang): same_cell,
                      t("col_label", lang): scores.label_text(None if end is None else end["label"], lang)})
-    return markdown_table(pd.DataFrame(rows), links={t("col_goal", lang): "url"})
+    return markdown_table(pd.DataFrame(rows), links={t("col_goal", lang): "url"}, label=t("assess_summary", lang))
 
 
 def intro_markdown(lang: str) -> str:

@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from ui import data
+from ui import data, precision
 from ui.downloads import file_payloads
-from ui.i18n import format_datetime, format_number, format_value, t, tn
+from ui.i18n import format_datetime, format_number, t, tn
 from ui.indicator_view import arrow_table
 from ui.render_cache import per_version, per_version_resource
 from ui.page import http_url, md
@@ -54,13 +54,16 @@ def life_events_view(lang: str) -> dict:
                 rows.append({
                     t("col_indicator", lang): getattr(ind, f"name_{lang}"),
                     "url": page_url("indicator", indicator=ind.indicator_id, lang=lang),
-                    t("col_latest", lang): format_value(row["latest_value"], ind.unit_kind, lang) if has else t("no_norway_value", lang),
+                    t("col_latest", lang): (precision.value_shown(row["latest_value"], ind.unit_id, lang,
+                                                                  precision.texts_of(ind.indicator_id)["latest_text"])
+                                            if has else t("no_norway_value", lang)),
                     t("col_period", lang): row["latest_period"] if has else "–",
                     t("col_unit", lang): md(getattr(ind, f"unit_label_{lang}")),
                     t("col_goal", lang): t("goal_n", lang, n=ind.goal_number),
                 })
             section["count"] = tn("life_indicators", lang, len(rows), n=len(rows))
-            section["table"] = markdown_table(pd.DataFrame(rows), links={t("col_indicator", lang): "url"})
+            section["table"] = markdown_table(pd.DataFrame(rows), links={t("col_indicator", lang): "url"},
+                                              label=section["name"])
         sections.append(section)
     return {"info": info, "summary": f"**{t('life_summary', lang, covered=covered, total=len(summary_rows))}**",
             "sections": sections}

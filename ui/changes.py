@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import data, scores
+from ui import data, precision, scores
 from ui.i18n import format_number, geo_name, t
 from ui.render_cache import per_version
-from ui.tables import markdown_table, page_url
+from ui.tables import markdown_table, page_url, show_markdown
 
 MAX_ROWS = 200
 
@@ -31,22 +31,25 @@ def what_changed_parts(lang: str) -> dict:
     changes_md = statuses_md = None
     if not changes.empty:
         shown = changes.head(MAX_ROWS)
+        units = precision.indicator_units()  # the figures at the publisher's precision (no text kept for old ones)
         changes_md = markdown_table(pd.DataFrame({
             t("col_indicator", lang): shown["indicator_id"].map(lambda i: names.get(i, i)),
             "url": shown["indicator_id"].map(lambda i: page_url("indicator", indicator=i, lang=lang)),
             t("col_geo", lang): shown["geo"].map(lambda g: geo_name(g, lang)),
             t("col_period", lang): shown["period"],
             t("col_change_kind", lang): shown["change_kind"].map(lambda k: t(f"change_{k}", lang)),
-            t("col_old_value", lang): shown["old_value"].map(lambda v: format_number(v, lang)),
-            t("col_new_value", lang): shown["new_value"].map(lambda v: format_number(v, lang)),
-        }), links={t("col_indicator", lang): "url"})
+            t("col_old_value", lang): [precision.number_shown(v, units[i], lang) if i in units else format_number(v, lang)
+                                       for v, i in zip(shown["old_value"], shown["indicator_id"])],
+            t("col_new_value", lang): [precision.number_shown(v, units[i], lang) if i in units else format_number(v, lang)
+                                       for v, i in zip(shown["new_value"], shown["indicator_id"])],
+        }), links={t("col_indicator", lang): "url"}, label=t("changes_figures", lang))
     if not statuses.empty:
         statuses_md = markdown_table(pd.DataFrame({
             t("col_indicator", lang): statuses["indicator_id"].map(lambda i: names.get(i, i)),
             "url": statuses["indicator_id"].map(lambda i: page_url("indicator", indicator=i, lang=lang)),
             t("col_old_status", lang): statuses["old_status"].map(lambda s: scores.status_text(s, lang)),
             t("col_new_status", lang): statuses["new_status"].map(lambda s: scores.status_text(s, lang)),
-        }), links={t("col_indicator", lang): "url"})
+        }), links={t("col_indicator", lang): "url"}, label=t("changes_statuses", lang))
     return {"summary": summary, "changes": changes_md, "statuses": statuses_md}
 
 
@@ -55,7 +58,8 @@ def what_changed(lang: str) -> None:
     parts = what_changed_parts(lang)
     st.write(parts["summary"])
     if parts["changes"]:
-        with st.expander(t("what_changed", lang)):
-            st.markdown(parts["changes"])
+        with st.expander(t("changes_figures", lang)):
+            show_markdown(parts["changes"])
     if parts["statuses"]:
-        st.markdown(parts["statuses"])
+        st.markdown(f"#### {t('changes_statuses', lang)}")
+        show_markdown(parts["statuses"])

@@ -1,12 +1,13 @@
 """Plotly charts that can be read without colour: a colour-blind-safe palette (Okabe–Ito) plus a distinct
-dash pattern and marker per series, and a one-sentence summary of what each chart shows."""
+dash pattern and marker per series, and a one-sentence summary of what each chart shows. The hover text and the
+summary show each figure at the publisher's precision (ui.precision); the chart's data keep the values."""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui import comparable
-from ui.i18n import chart_separators, format_value, geo_name, t
+from ui import comparable, precision
+from ui.i18n import chart_separators, geo_name, t
 
 # Okabe–Ito: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -56,15 +57,21 @@ def _gap_at(part: pd.DataFrame, year: int | None) -> pd.DataFrame:
     if year is None or not ((part["year"] < year).any() and (part["year"] >= year).any()):
         return part
     gap = pd.DataFrame({"year": [year - 0.5], "value": [float("nan")]})
-    return pd.concat([part[["year", "value"]], gap]).sort_values("year", kind="stable")
+    return pd.concat([part, gap]).sort_values("year", kind="stable")
+def shown_column(frame: pd.DataFrame, lang: str) -> pd.Series:
+    """Each observation of `frame` (columns value, unit_id and, where known, value_text) as shown on the pages."""
+    texts = frame["value_text"] if "value_text" in frame else pd.Series(None, index=frame.index, dtype=object)
+    return pd.Series([precision.value_shown(v, u, lang, x) for v, u, x in zip(frame["value"], frame["unit_id"], texts)],
+                     index=frame.index, dtype=object)
 
 
 def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, lang: str,
                series_label=None, target: tuple[float, str, str] | None = None, rank: bool = False,
-               breaks: list[tuple[object, int, str]] | None = None) -> go.Figure:
+               breaks: list[tuple[object, int, str]] | None = None, hover: str | None = None) -> go.Figure:
     """One line per value of `series` over `year`; `frame` has columns year, value and `series`. `breaks`:
     (series key or None for every series, first comparable year, label) — the line is not drawn across the
-    break and a dashed vertical line with the label marks it."""
+    break and a dashed vertical line with the label marks it. `hover` names a column of display texts shown on
+    hover instead of the raw value (the figures at the publisher's precision)."""
     fig = go.Figure()
     keys = ordered_geos(frame[series]) if series == "geo" else list(dict.fromkeys(frame[series]))
     breaks = breaks or []
@@ -79,7 +86,8 @@ def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, la
             x=part["year"], y=part["value"], name=name, mode="lines+markers",
             line={"color": style["color"], "dash": style["dash"], "width": 3 if position == 0 else 2},
             marker={"symbol": style["symbol"], "size": 9, "color": style["color"]},
-            hovertemplate=f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
+            customdata=None if hover is None else list(part[hover]),
+            hovertemplate=f"{name}<br>%{{x}}: " + ("%{y}" if hover is None else "%{customdata}") + "<extra></extra>",
         ))
     for position, (_, year, label) in enumerate(breaks):  # labels one under another when several
         fig.add_vline(x=year - 0.5, line={"color": "#555555", "dash": "dash", "width": 1.5},
@@ -102,7 +110,7 @@ def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, la
     return fig
 
 
-def indicator_summary(frame: pd.DataFrame, unit_kind: str, lang: str, score: dict | None = None,
+def indicator_summary(frame: pd.DataFrame, unit_id: str, lang: str, score: dict | None = None,
                       peers: pd.DataFrame | None = None, comparable_from=None) -> str:
     """One sentence: Norway's change over the comparable segment the score used (indicator_scores' base and
     latest period), what was left out before a method change, and the peers in Norway's latest period (the
@@ -111,7 +119,7 @@ def indicator_summary(frame: pd.DataFrame, unit_kind: str, lang: str, score: dic
     if norway.empty:
         geos = ", ".join(geo_name(g, lang) for g in ordered_geos(frame["geo"]))
         return t("summary_no_norway", lang, geos=geos)
-    fmt = lambda v: format_value(v, unit_kind, lang)  # noqa: E731
+    fmt = lambda v: precision.value_shown(v, unit_id, lang)  # noqa: E731  (the unit's declared precision)
     text = comparable.trend_sentence(frame, score, fmt, lang, comparable_from)
     return text + comparable.peers_sentence(frame, score, peers, comparable.PEER_GEOS, fmt, lang, ordered_geos)
 

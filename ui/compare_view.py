@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ui import comparable, data
-from ui.charts import break_label, frozen, indicator_summary, line_chart, ordered_geos
+from ui import comparable, data, precision
+from ui.charts import break_label, frozen, indicator_summary, line_chart, ordered_geos, shown_column
 from ui.downloads import file_payloads
 from ui.i18n import format_value, geo_name, t
 from ui.page import md
@@ -29,8 +29,9 @@ def _catalog() -> pd.DataFrame:
 
 
 def _totals() -> pd.DataFrame:
-    return data.query("""SELECT indicator_id, geo, period, year, value, flags, source_org, source_url FROM observations
+    return data.query("""SELECT indicator_id, geo, period, year, value, value_text, unit_id, flags, source_org, source_url FROM observations
                          WHERE is_preferred AND breakdown = '' ORDER BY indicator_id, geo, year, period""")
+
 
 
 def _rank_ids(catalog: pd.DataFrame) -> dict[str, str]:
@@ -79,8 +80,9 @@ def rank_texts(lang: str) -> dict:
         sentences.append(comparable.trend_sentence(part, _score(indicator_id), fmt, lang,
                                                    _comparable_from(catalog, indicator_id),
                                                    name=md(catalog.loc[indicator_id, f"name_{lang}"])))
-    rank_table = ranks.pivot_table(index="period", columns="series", values="value", aggfunc="first", sort=False)
-    rank_table = rank_table.sort_index().map(lambda v: "–" if pd.isna(v) else format_value(v, "rank", lang))
+    rank_table = ranks.assign(shown=shown_column(ranks, lang)).pivot_table(index="period", columns="series", values="shown",
+                                                                     aggfunc="first", sort=False)
+    rank_table = rank_table.sort_index().map(lambda v: "–" if pd.isna(v) else v)
     rank_table.columns = [md(name) for name in rank_table.columns]   # the series' names come from the catalogue
     rank_table = rank_table.reset_index().rename(columns={"period": t("col_period", lang)})
     missing = [r for r in RANKINGS if r not in rank_ids or rank_ids[r] not in set(ranks["indicator_id"])]
@@ -102,8 +104,9 @@ def rank_figure(lang: str):
         if mark is not None:
             breaks.append((catalog.loc[indicator_id, f"name_{lang}"], mark[0],
                            break_label(mark[1], lang, t(f"compare_ranking_{ranking}", lang))))
-    return frozen(line_chart(ranks, series="series", title=t("compare_ranks_chart", lang),
-                             y_title=t("compare_rank_axis", lang), lang=lang, rank=True, breaks=breaks))
+    return frozen(line_chart(ranks.assign(shown=shown_column(ranks, lang)), series="series",
+                             title=t("compare_ranks_chart", lang), y_title=t("compare_rank_axis", lang), lang=lang,
+                             rank=True, breaks=breaks, hover="shown"))
 
 
 @per_version
@@ -125,9 +128,10 @@ def peer_names(lang: str) -> dict:
     return {i: catalog.loc[i, f"name_{lang}"] for i in peer_indicators()}
 
 
-def _cell(value: float, flags, kind: str, lang: str, period: str | None = None) -> str:
-    """A figure as what it is (a bound as 'over …'), its period when not Norway's, and its flags in words."""
-    text = comparable.as_published(format_value(value, kind, lang), flags, lang)
+def _cell(value: float, flags, unit_id: str, lang: str, period: str | None = None) -> str:
+    """A figure as what it is (a bound as 'over …', at its unit's precision), its period when not Norway's, and its
+    flags in words."""
+    text = comparable.as_published(precision.value_shown(value, unit_id, lang), flags, lang)
     if period:
         text += f" ({period})"
     flagged = flags_text(flags, lang)
@@ -144,7 +148,7 @@ def peer_table(lang: str) -> str:
     rows = []
     for indicator_id in peer_indicators():
         part = totals[(totals["indicator_id"] == indicator_id) & totals["geo"].isin(COMPARE_GEOS)]
-        kind = catalog.loc[indicator_id, "unit_kind"]
+        unit_id = catalog.loc[indicator_id, "unit_id"]
         score = _score(indicator_id)
         latest = comparable.norway_latest(part, score)
         shown = comparable.same_period_peers(part, latest, peers[peers["indicator_id"] == indicator_id], COMPARE_GEOS)
@@ -153,11 +157,11 @@ def peer_table(lang: str) -> str:
         row = {t("col_indicator", lang): catalog.loc[indicator_id, f"name_{lang}"],
                "url": page_url("indicator", indicator=indicator_id, lang=lang),
                t("col_period", lang): latest["period"],
-               geo_name("NO", lang): _cell(latest["value"], latest["flags"], kind, lang)}
+               geo_name("NO", lang): _cell(latest["value"], latest["flags"], unit_id, lang)}
         for geo in COMPARE_GEOS[1:]:
             peer = shown.get(geo)
             row[geo_name(geo, lang)] = "–" if peer is None else _cell(
-                peer["value"], peer["flags"], kind, lang, None if peer["period"] == latest["period"] else peer["period"])
+                peer["value"], peer["flags"], unit_id, lang, None if peer["period"] == latest["period"] else peer["period"])
         notes = []
         if without:
             notes.append(t("compare_peers_missing", lang, period=latest["period"],
@@ -180,16 +184,16 @@ def _frame(indicator_id: str) -> pd.DataFrame:
 @per_version
 def one_texts(indicator_id: str, lang: str) -> dict:
     """One indicator against the peers: the sentence and the table (a row per period, a column per country)."""
-    kind = _catalog().loc[indicator_id, "unit_kind"]
+    unit_id = _catalog().loc[indicator_id, "unit_id"]
     frame = _frame(indicator_id)
     # each cell as what it is: a bound reads 'over 80 %' (the table has no flags column)
-    cells = frame.assign(shown=[comparable.as_published(format_value(v, kind, lang), f, lang)
-                                for v, f in zip(frame["value"], frame["flags"])])
+    cells = frame.assign(shown=[comparable.as_published(shown, f, lang)
+                                for shown, f in zip(shown_column(frame, lang), frame["flags"])])
     table = cells.pivot_table(index="period", columns="geo", values="shown", aggfunc="first")
     table = table[[g for g in ordered_geos(table.columns)]].sort_index()
     table = table.map(lambda v: "–" if pd.isna(v) else v)
     table.columns = [geo_name(g, lang) for g in table.columns]
-    summary = indicator_summary(frame, kind, lang, _score(indicator_id), data.indicator_score_peers(indicator_id, "NO"),
+    summary = indicator_summary(frame, unit_id, lang, _score(indicator_id), data.indicator_score_peers(indicator_id, "NO"),
                                 _comparable_from(_catalog(), indicator_id))
     return {"summary": f"**{summary}**",
             "table": markdown_table(table.reset_index().rename(columns={"period": t("col_period", lang)}))}
@@ -202,9 +206,10 @@ def one_figure(indicator_id: str, lang: str):
     frame = _frame(indicator_id)
     mark = comparable.break_mark(frame, _score(indicator_id), _comparable_from(catalog, indicator_id))
     breaks = [] if mark is None else [(None, mark[0], break_label(mark[1], lang))]
-    return frozen(line_chart(frame, series="geo", series_label=lambda g: geo_name(g, lang),
+    return frozen(line_chart(frame.assign(shown=shown_column(frame, lang)), series="geo",
+                             series_label=lambda g: geo_name(g, lang),
                              title=t("chart_title", lang, name=ind[f"name_{lang}"]), y_title=ind[f"unit_label_{lang}"],
-                             lang=lang, rank=ind["unit_kind"] == "rank", breaks=breaks))
+                             lang=lang, rank=ind["unit_kind"] == "rank", breaks=breaks, hover="shown"))
 
 
 @per_version

@@ -480,7 +480,7 @@ def goals() -> pd.DataFrame:
 def indicators() -> pd.DataFrame:
     return query("""
         SELECT i.*, u.label_nb AS unit_label_nb, u.label_en AS unit_label_en, u.kind AS unit_kind,
-               g.number AS goal_number
+               u.decimals AS unit_decimals, g.number AS goal_number
         FROM indicators i JOIN units u ON u.unit_id = i.unit_id JOIN goals g USING (goal_id)
         ORDER BY g.number, i.indicator_id""")
 

@@ -12,6 +12,7 @@ from ui.downloads import download_buttons_for
 from ui.explorer_render import available_breakdowns as breakdowns_for, explorer_result, indicator_labels, options
 from ui.i18n import geo_name, t
 from ui.page import current_lang, show_problems
+from ui.tables import show_markdown
 from ui.url_state import MAX_GEOS, MAX_INDICATORS, ExplorerState, parse_state, problem_message, sync_params
 
 DEFAULT_INDICATORS = ["egdi_value", "egdi_rank"]
@@ -99,7 +100,7 @@ def show() -> None:
                 st.plotly_chart(chart["figure"], config={"displaylogo": False},
                                 key=f"explorer_chart_{chart['unit_id']}")
                 with st.expander(chart["table_label"]):
-                    st.markdown(chart["table"])
+                    show_markdown(chart["table"])
     with table_tab:
         if table_tab.open:
             st.caption(t("explorer_table_caption", lang, n=len(view)))

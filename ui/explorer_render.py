@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ui import data
+from ui import data, precision
 from ui.charts import frozen, line_chart, ordered_geos
 from ui.downloads import file_payloads
 from ui.explorer_view import VIEW_COLUMNS, index_to_base, select_observations
-from ui.i18n import flag_names, format_number, format_value, geo_name, t
+from ui.i18n import flag_names, format_number, geo_name, t
 from ui.page import http_url, md, plain
 from ui.render_cache import per_version, per_version_lru
 from ui.styled_table import formatted_table
@@ -18,6 +18,7 @@ from ui.tables import markdown_table
 from ui.url_state import ExplorerState
 
 MAX_STATES = 64
+INDEX_DECIMALS = 1  # an index to a base year (= 100): the monitor's own figure
 
 
 @per_version
@@ -107,6 +108,13 @@ def explorer_result(indicators: tuple, geos: tuple, year_from, year_to, index_ye
     if index_year is not None:
         view.insert(view.columns.get_loc("value") + 1, "index_value", selected["index_value"].round(2))
     view = view.reset_index(drop=True)
+    # Each figure as shown (charts' hover, their sentences and tables, the table): at the publisher's precision from
+    # its value as written (ui.precision); an index to a base year is the monitor's own, shown with one decimal.
+    texts = selected["value_text"].reset_index(drop=True)
+    shown = pd.Series([precision.value_shown(v, u, lang, x) for v, u, x in zip(view["value"], view["unit_id"], texts)],
+                      dtype=object)
+    if index_year is not None:
+        shown = view["index_value"].map(lambda v: format_number(v, lang, decimals=INDEX_DECIMALS))
 
     charts = []
     kinds = dict(zip(catalog["unit_id"], catalog["unit_kind"]))
@@ -115,7 +123,7 @@ def explorer_result(indicators: tuple, geos: tuple, year_from, year_to, index_ye
         many = part["indicator_id"].nunique() > 1
         value_column = "index_value" if index_year is not None else "value"
         chart_frame = pd.DataFrame({
-            "year": part["year"], "value": part[value_column],
+            "year": part["year"], "value": part[value_column], "shown": shown[part.index],
             "series": [series_name(r.indicator_id, r.geo, r.breakdown, many) for r in part.itertuples()],
         })
         unit_label = part["unit"].iloc[0]
@@ -124,30 +132,34 @@ def explorer_result(indicators: tuple, geos: tuple, year_from, year_to, index_ye
         # One sentence: how many series, the years, and the highest and lowest value in the latest year shown.
         last_year = int(chart_frame["year"].max())
         latest = chart_frame[chart_frame["year"] == last_year].sort_values("value")
-        fmt = lambda v: format_value(v, shown_kind, lang) if index_year is None else format_number(round(v, 1), lang)  # noqa: E731, B023
         common = {"n": chart_frame["series"].nunique(), "unit": md(y_title), "first": int(chart_frame["year"].min()),
                   "last": last_year}
         if shown_kind == "rank":  # rank 1 is best
             summary = t("explorer_summary_rank", lang, **common,
-                        best=md(latest.iloc[0]["series"]), best_value=fmt(latest.iloc[0]["value"]),
-                        worst=md(latest.iloc[-1]["series"]), worst_value=fmt(latest.iloc[-1]["value"]))
+                        best=md(latest.iloc[0]["series"]), best_value=latest.iloc[0]["shown"],
+                        worst=md(latest.iloc[-1]["series"]), worst_value=latest.iloc[-1]["shown"])
         else:
             summary = t("explorer_summary", lang, **common,
-                        high=md(latest.iloc[-1]["series"]), high_value=fmt(latest.iloc[-1]["value"]),
-                        low=md(latest.iloc[0]["series"]), low_value=fmt(latest.iloc[0]["value"]))
+                        high=md(latest.iloc[-1]["series"]), high_value=latest.iloc[-1]["shown"],
+                        low=md(latest.iloc[0]["series"]), low_value=latest.iloc[0]["shown"])
         title = t("explorer_chart_title", lang, unit=unit_label)
         fig = line_chart(chart_frame, series="series", title=title, y_title=y_title, lang=lang,
-                         rank=kind == "rank" and index_year is None)
-        table = chart_frame.pivot_table(index="series", columns="year", values="value", aggfunc="first", sort=False)
-        table = table.map(lambda v: "–" if pd.isna(v) else fmt(v)).reset_index()  # noqa: B023
+                         rank=kind == "rank" and index_year is None, hover="shown")
+        table = chart_frame.pivot_table(index="series", columns="year", values="shown", aggfunc="first", sort=False)
+        table = table.map(lambda v: "–" if pd.isna(v) else v).reset_index()
         table["series"] = table["series"].map(md)
         table.columns = [t("explorer_series", lang)] + [str(c) for c in table.columns[1:]]
         charts.append({"unit_id": unit_id, "summary": f"**{summary}**", "figure": frozen(fig),
                        "table_label": t("explorer_chart_table", lang, unit=md(unit_label)),
-                       "table": markdown_table(table)})
+                       "table": markdown_table(table, label=t("explorer_chart_table", lang, unit=unit_label))})
 
-    number = lambda v: format_number(v, lang)  # noqa: E731
+    # The table: each value at its precision (rows grouped by the decimals they are shown with), the index as above.
+    places = pd.Series([precision.places(u, precision.exact(v, x)) for v, u, x in zip(view["value"], view["unit_id"], texts)],
+                       dtype="int64")
+    value_formats = [(list(rows.index), lambda v, d=d: format_number(v, lang, decimals=d))
+                     for d, rows in places.groupby(places)]
+    index_format = lambda v: format_number(v, lang, decimals=INDEX_DECIMALS)  # noqa: E731
     return {"warning": warning, "info": info, "charts": charts, "view": view,
             "table": formatted_table(view.assign(source_url=view["source_url"].map(http_url)),   # links: http(s) only
-                                     {"value": number, "index_value": number}),
+                                     {"value": value_formats, "index_value": index_format}),
             "downloads": file_payloads(view, "monitor-explorer")}

@@ -63,7 +63,7 @@ def like_for_like_line(goal_id: str, lang: str) -> str:
               start_label=scores.label_text(row["start_label"], lang),
               end_score=scores.score_text(row["end_score"], lang),
               end_label=scores.label_text(row["end_label"], lang),
-              change=format_change(row["change"], "score", lang))
+              change=format_change(row["change"], "score", lang, decimals=2))
 
 
 def history_words(history: pd.DataFrame, lang: str) -> str:

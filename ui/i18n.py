@@ -5,20 +5,23 @@ the same `{placeholders}` per key (tests/test_i18n.py checks both), read once at
 
 Numbers and dates are formatted with Babel's locale data for `nb` and `en`: decimal mark, grouping (a no-break
 space in bokmål, a comma in English), the percent pattern (`92,4 %` / `92.4%`) and the minus sign (U+2212 in
-bokmål).
+bokmål). Every number is rounded by the one rule, half up from its exact decimal (etl.schema.round_half_up: a text
+as written, a float's shortest repr), before Babel sees it: Babel's own rounding is half to even (2.125 → 2.12).
+How many decimals an observed figure gets is ui.precision's rule.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import math
 import tomllib
-from decimal import Decimal
 from pathlib import Path
 
 from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import (format_decimal, format_percent, get_decimal_symbol, get_group_symbol,
                            get_minus_sign_symbol)
 from babel import Locale
+
+from etl.schema import round_half_up
 
 LANGS = ("nb", "en")
 DEFAULT_LANG = "nb"
@@ -94,37 +97,46 @@ def _minus(text: str, lang: str) -> str:
     return text.replace("-", get_minus_sign_symbol(lang))
 
 
-def format_number(value: float | None, lang: str, decimals: int | None = None) -> str:
+def _rounded(value, decimals: int | None):
+    """The number rounded half up from its exact decimal to `decimals` places (up to four when None); no −0."""
+    number = round_half_up(value, MAX_DECIMALS if decimals is None else decimals)
+    return number.copy_abs() if number.is_zero() else number
+
+
+def format_number(value, lang: str, decimals: int | None = None) -> str:
     """92.4 → '92,4' (nb) / '92.4' (en); thousands grouped per the locale (no-break space in nb, comma in en).
+    `value` is a number or the figure as written ('79.25'); it is rounded half up ('79.25', 1 → '79,3').
     Without `decimals`, as many as needed up to four."""
     if _is_missing(value):
         return MISSING
     lang = _lang(lang)
-    number = Decimal(str(value)) if isinstance(value, float) else value
-    return _minus(format_decimal(number, format="#,##0" + _fraction(decimals), locale=lang), lang)
+    return _minus(format_decimal(_rounded(value, decimals), format="#,##0" + _fraction(decimals), locale=lang), lang)
 
 
-def format_value(value: float | None, unit_kind: str, lang: str, decimals: int | None = None) -> str:
+def format_value(value, unit_kind: str, lang: str, decimals: int | None = None) -> str:
     if _is_missing(value):
         return MISSING
     lang = _lang(lang)
     if unit_kind == "percent":
-        # The locale's percent pattern ('#,##0 %' in nb, '#,##0%' in en) with our fraction digits.
+        # The locale's percent pattern ('#,##0 %' in nb, '#,##0%' in en) with our fraction digits; the number is
+        # rounded first, so Babel's ×100 and its own rounding leave it as it is.
         pattern = Locale.parse(lang).percent_formats[None].pattern.replace("#,##0", "#,##0" + _fraction(decimals), 1)
-        return _minus(format_percent(Decimal(str(float(value))) / 100, format=pattern, locale=lang), lang)
+        return _minus(format_percent(_rounded(value, decimals) / 100, format=pattern, locale=lang), lang)
     number = format_number(value, lang, decimals)
     if unit_kind == "rank":
         return f"{number}." if lang == "nb" else f"#{number}"
     return number
 
 
-def format_change(delta: float | None, unit_kind: str, lang: str) -> str:
-    """A signed change: '+2,5 prosentpoeng', '−3 places', '±0'. The sign is always written (U+2212 for minus)."""
+def format_change(delta, unit_kind: str, lang: str, decimals: int | None = None) -> str:
+    """A signed change: '+2,5 prosentpoeng', '−3 places', '±0'. The sign is always written (U+2212 for minus), and
+    is the sign of the change as shown: a change that rounds to zero is '±0'."""
     if _is_missing(delta):
         return MISSING
     lang = _lang(lang)
-    sign = "+" if delta > 0 else ("\u2212" if delta < 0 else "±")
-    return f"{sign}{format_number(abs(delta), lang)}{CHANGE_UNITS.get(unit_kind, {}).get(lang, '')}"
+    shown = _rounded(delta, decimals)
+    sign = "+" if shown > 0 else ("\u2212" if shown < 0 else "±")
+    return f"{sign}{format_number(abs(shown), lang, decimals)}{CHANGE_UNITS.get(unit_kind, {}).get(lang, '')}"
 
 
 def chart_separators(lang: str) -> str:

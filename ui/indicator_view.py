@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-from ui import comparable, data, scores
-from ui.charts import break_label, frozen, indicator_summary, line_chart
+from ui import comparable, data, precision, scores
+from ui.charts import break_label, frozen, indicator_summary, line_chart, shown_column
 from ui.downloads import file_payloads
-from ui.i18n import flag_names, format_value, geo_name, t
+from ui.i18n import flag_names, geo_name, t
 from ui.page import http_url, md
 from ui.render_cache import per_version, per_version_resource
 from ui.tables import link, url_link
@@ -46,12 +46,12 @@ def _facts(ind: pd.Series, fmt, lang: str) -> str:
     return "  \n".join(facts)
 
 
-def _table(all_rows: pd.DataFrame, fmt, lang: str) -> pd.DataFrame:
+def _table(all_rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("col_geo", lang): all_rows["geo"].map(lambda g: geo_name(g, lang)),
         t("col_breakdown", lang): all_rows["breakdown"],
         t("col_period", lang): all_rows["period"],
-        t("col_value", lang): all_rows["value"].map(fmt),
+        t("col_value", lang): shown_column(all_rows, lang),
         t("col_flags", lang): all_rows["flags"].map(lambda f: flag_names(f, lang)),
         t("col_preferred", lang): all_rows["is_preferred"].map(lambda p: t("yes" if p else "no", lang)),
         t("col_source", lang): all_rows["source_org"] + " – " + all_rows["source_dataset"],
@@ -64,14 +64,15 @@ def _table(all_rows: pd.DataFrame, fmt, lang: str) -> pd.DataFrame:
 def indicator_texts(indicator_id: str, lang: str) -> dict:
     """Every text of the page (Markdown, metric labels and values, the explanation, the sources list)."""
     ind = data.indicators().set_index("indicator_id").loc[indicator_id]
-    kind = ind["unit_kind"]
-    fmt = lambda v: format_value(v, kind, lang)  # noqa: E731
+    kind, unit_id = ind["unit_kind"], ind["unit_id"]
+    fmt = lambda v, text=None: precision.value_shown(v, unit_id, lang, text)  # noqa: E731
     all_rows = data.observations([indicator_id])
     totals = all_rows[(all_rows["breakdown"] == "") & all_rows["is_preferred"]]
     scored = data.indicator_score(indicator_id, "NO")
     metrics = []
     if scored is not None and pd.notna(scored["latest_value"]):
-        metrics.append((f"{t('headline_latest', lang)} ({scored['latest_period']})", fmt(scored["latest_value"])))
+        metrics.append((f"{t('headline_latest', lang)} ({scored['latest_period']})",
+                        fmt(scored["latest_value"], precision.texts_of(indicator_id)["latest_text"])))
         if scores.has_change(scored):
             metrics.append((t("headline_change", lang, year=scores.since_text(scored)),
                             scores.change_text(scored, kind, lang)))
@@ -79,7 +80,7 @@ def indicator_texts(indicator_id: str, lang: str) -> dict:
     if scored is not None:
         status = (f"**{t('col_status', lang)}:** {scores.status_text(scored['status'], lang)} · "
                   f"**{t('col_score', lang)}:** {scores.score_text(scored['score'], lang)}")
-        lines = scores.explain_indicator_text(scored, data.indicator_score_peers(indicator_id, "NO"), kind, lang)
+        lines = scores.explain_indicator_text(scored, data.indicator_score_peers(indicator_id, "NO"), unit_id, lang)
         explanation = "\n".join(f"- {line}" for line in lines)
     sources = all_rows.groupby(["source_org", "source_dataset", "source_url"], as_index=False).size()
     return {
@@ -91,7 +92,7 @@ def indicator_texts(indicator_id: str, lang: str) -> dict:
         "metrics": metrics,
         "status": status,
         "explanation": explanation,
-        "summary": f"**{indicator_summary(totals, kind, lang, scored, data.indicator_score_peers(indicator_id, 'NO'), ind['comparable_from'])}**",
+        "summary": f"**{indicator_summary(totals, unit_id, lang, scored, data.indicator_score_peers(indicator_id, 'NO'), ind['comparable_from'])}**",
         "sources": "\n".join(f"- {md(r.source_org)} – {md(r.source_dataset)}: {url_link(r.source_url)} ({r.size})"
                              for r in sources.itertuples()),
     }
@@ -110,24 +111,24 @@ def indicator_figures(indicator_id: str, lang: str) -> tuple:
     # the whole series is drawn; a method change before the comparable segment the score uses is marked
     mark = comparable.break_mark(totals, data.indicator_score(indicator_id, "NO"), ind["comparable_from"])
     breaks = [] if mark is None else [(None, mark[0], break_label(mark[1], lang))]
-    fig = line_chart(totals, series="geo", series_label=lambda g: geo_name(g, lang),
+    fig = line_chart(totals.assign(shown=shown_column(totals, lang)), series="geo",
+                     series_label=lambda g: geo_name(g, lang),
                      title=t("chart_title", lang, name=ind[f"name_{lang}"]), y_title=ind[f"unit_label_{lang}"],
-                     lang=lang, target=target, rank=kind == "rank", breaks=breaks)
+                     lang=lang, target=target, rank=kind == "rank", breaks=breaks, hover="shown")
     breakdown_rows = all_rows[(all_rows["breakdown"] != "") & all_rows["is_preferred"]]
     breakdowns = None
     if not breakdown_rows.empty:
-        breakdowns = line_chart(breakdown_rows.assign(series=breakdown_rows["geo"] + " " + breakdown_rows["breakdown"]),
+        breakdowns = line_chart(breakdown_rows.assign(series=breakdown_rows["geo"] + " " + breakdown_rows["breakdown"],
+                                                      shown=shown_column(breakdown_rows, lang)),
                                 series="series", title=t("breakdowns", lang), y_title=ind[f"unit_label_{lang}"],
-                                lang=lang, rank=kind == "rank")
+                                lang=lang, rank=kind == "rank", hover="shown")
     return frozen(fig), frozen(breakdowns)
 
 
 @per_version_resource
 def indicator_table(indicator_id: str, lang: str) -> pa.Table:
     """The table tab: every value with source and flags, as display strings."""
-    ind = data.indicators().set_index("indicator_id").loc[indicator_id]
-    kind = ind["unit_kind"]
-    return arrow_table(_table(data.observations([indicator_id]), lambda v: format_value(v, kind, lang), lang))
+    return arrow_table(_table(data.observations([indicator_id]), lang))
 
 
 @per_version

@@ -9,7 +9,7 @@ from ui import data, glance, nav, scores
 from ui.charts import frozen, line_chart
 from ui.i18n import format_number, geo_name, t, tn
 from ui.render_cache import per_version, per_version_resource
-from ui.tables import link, markdown_table, page_url
+from ui.tables import link, markdown_table, page_url, show_markdown
 
 NEIGHBOURS = ("NO", "SE", "DK", "FI")
 
@@ -90,7 +90,7 @@ def goal_score_block(goal_id: str, lang: str, *, chart: bool = True) -> None:
     if fig is not None:
         st.plotly_chart(fig, config={"displaylogo": False}, key=f"history_{goal_id}")
         with st.expander(t("score_history_title", lang)):
-            st.markdown(texts["table"])
+            show_markdown(texts["table"])
     if texts["movers"]:
         st.markdown(texts["movers"])
 
@@ -114,7 +114,7 @@ def explanation_markdown(goal_id: str, lang: str) -> str:
     for row in sorted(scored.to_dict("records"), key=lambda r: order.get(r["indicator_id"], len(order))):
         ind = catalog.loc[row["indicator_id"]]
         peers = data.indicator_score_peers(row["indicator_id"], "NO")
-        lines = scores.explain_indicator_text(row, peers, ind["unit_kind"], lang)
+        lines = scores.explain_indicator_text(row, peers, ind["unit_id"], lang)
         parts.append(f"**{link(ind[f'name_{lang}'], page_url('indicator', indicator=row['indicator_id'], lang=lang))}** "
                      f"({t('col_weight', lang).lower()} {format_number(row['weight'], lang)})\n"
                      + "\n".join(f"- {line}" for line in lines))
@@ -147,4 +147,4 @@ def neighbour_table(goal_id: str, lang: str) -> str:
 def neighbour_scores(goal_id: str, lang: str) -> None:
     st.subheader(t("neighbour_scores", lang))
     st.caption(t("neighbour_scores_note", lang))
-    st.markdown(neighbour_table(goal_id, lang))
+    show_markdown(neighbour_table(goal_id, lang))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ui import data
+from ui import data, precision
 from ui.charts import ordered_geos
-from ui.i18n import format_change, format_number, format_value, geo_name, t, tn
+from ui.i18n import format_number, format_value, geo_name, t, tn
 from ui.page import md
 
 # Streamlit's bundled Material Symbols (`:material/<name>:`), not emoji: they render without an emoji font, and the
@@ -68,8 +68,9 @@ def has_change(row) -> bool:
 
 
 def change_text(row, unit_kind: str, lang: str) -> str:
-    """`indicator_scores.change` with its sign, or '–'. For a rank, where a higher number is a worse place, the
-    change is said in places up or down (arrow and words), so '+2' never reads as an improvement."""
+    """`indicator_scores.change` with its sign, or '–', at the publisher's precision from the exact decimals of its
+    two ends (ui.precision). For a rank, where a higher number is a worse place, the change is said in places up or
+    down (arrow and words), so '+2' never reads as an improvement."""
     if not has_change(row):
         return "–"
     if unit_kind == "rank":
@@ -79,7 +80,7 @@ def change_text(row, unit_kind: str, lang: str) -> str:
         if change > 0:
             return tn("rank_down", lang, change, n=format_number(change, lang))
         return tn("rank_up", lang, -change, n=format_number(-change, lang))
-    return format_change(row["change"], unit_kind, lang)
+    return precision.scored_change_shown(row, lang)
 
 
 def as_of_text(as_of, data_to_year, lang: str) -> str:
@@ -111,9 +112,11 @@ def since_text(row) -> str:
     return str(row["base_period"]) if has_change(row) else "–"
 
 
-def explain_indicator_text(score: dict, peers: pd.DataFrame, unit_kind: str, lang: str) -> list[str]:
-    """The calculation for one indicator, in sentences, with every number the build stored."""
-    fmt = lambda v: "–" if _missing(v) else format_value(v, unit_kind, lang)  # noqa: E731
+def explain_indicator_text(score: dict, peers: pd.DataFrame, unit_id: str, lang: str) -> list[str]:
+    """The calculation for one indicator, in sentences, with every number the build stored; the figures (the two
+    ends, the peers, the target) at the publisher's precision (ui.precision), the ends as written."""
+    fmt = lambda v, text=None: "–" if _missing(v) else precision.value_shown(v, unit_id, lang, text)  # noqa: E731
+    texts = precision.texts_of(score["indicator_id"], score.get("geo", "NO"))
     pct = lambda v: "–" if _missing(v) else format_value(100 * v, "percent", lang, decimals=2)  # noqa: E731
     with_target = not _missing(score.get("required_cagr"))
     lines = []
@@ -128,8 +131,9 @@ def explain_indicator_text(score: dict, peers: pd.DataFrame, unit_kind: str, lan
         if not _missing(score.get("limit_factor")):
             limit = t("explain_limit", lang, c=format_number(score["limit_factor"], lang, decimals=3),
                       limit=format_number(score["limit_value"], lang))
-        lines.append(t("explain_trend", lang, base_value=fmt(score["base_value"]), base_period=score["base_period"],
-                       latest_value=fmt(score["latest_value"]), latest_period=score["latest_period"],
+        lines.append(t("explain_trend", lang, base_value=fmt(score["base_value"], texts["base_text"]),
+                       base_period=score["base_period"],
+                       latest_value=fmt(score["latest_value"], texts["latest_text"]), latest_period=score["latest_period"],
                        cagr=pct(score.get("cagr")), thresholds=shown or "–", limit=limit,
                        status=status_text(score["status"], lang)))
         if with_target:
@@ -159,7 +163,8 @@ def explain_indicator_text(score: dict, peers: pd.DataFrame, unit_kind: str, lan
                        level=score_text(score["level_score"], lang), score=score_text(score["score"], lang)))
     if not _missing(score.get("counted")) and not bool(score["counted"]):
         lines.append(t("explain_not_counted", lang,
-                       reason=not_counted_text(score.get("not_counted_reason"), unit_kind, lang) or "–"))
+                       reason=not_counted_text(score.get("not_counted_reason"), precision.units()[unit_id]["kind"],
+                                              lang) or "–"))
     if not _missing(score.get("warnings")) and score["warnings"]:
         lines.append(t("explain_warnings", lang, warnings=score["warnings"]))
     return lines

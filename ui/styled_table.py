@@ -16,16 +16,21 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 
-def formatted_table(frame: pd.DataFrame, formatters: dict[str, Callable]) -> Styler:
+def formatted_table(frame: pd.DataFrame, formatters: dict[str, Callable | list[tuple[list, Callable]]]) -> Styler:
     """`frame` with each column in `formatters` shown through its formatter (the data keep their type), rendered
-    once. It stays a plain pandas Styler (Streamlit recognises one by its exact type, not a subclass); only this
-    object's `_compute` and `_translate` are replaced by ones that keep the first result."""
+    once. A column's formatter is one callable, or a list of (row labels, callable) when rows differ (e.g. each
+    figure at its own precision). It stays a plain pandas Styler (Streamlit recognises one by its exact type, not a
+    subclass); only this object's `_compute` and `_translate` are replaced by ones that keep the first result."""
     columns = [c for c in formatters if c in frame.columns]
     # Streamlit sends a display value for each cell that has an HTML id; with `cell_ids=False` pandas gives ids
     # only to cells that carry a style, so the formatted columns get one (numbers align right) and the other
     # columns are sent as their plain text without a Styler pass over each of them.
-    styler = (Styler(frame, cell_ids=False).format({c: formatters[c] for c in columns})
-              .map(lambda _: "text-align: right", subset=columns))
+    styler = Styler(frame, cell_ids=False)
+    for column in columns:
+        formatter = formatters[column]
+        for rows, function in ([(slice(None), formatter)] if callable(formatter) else formatter):
+            styler = styler.format(function, subset=pd.IndexSlice[rows, [column]])
+    styler = styler.map(lambda _: "text-align: right", subset=columns)
     compute, translate = styler._compute, styler._translate
     rendered: list = []
     lock = threading.Lock()

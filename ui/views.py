@@ -49,7 +49,6 @@ def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str
     trend status and the score."""
     indicators = data.indicators()
     indicators = indicators[indicators["goal_id"] == goal_id]
-    units = data.query("SELECT unit_id, limit_value AS unit_limit FROM units").set_index("unit_id")["unit_limit"]
     scored = data.indicator_scores("NO").set_index("indicator_id")
     texts = precision.latest_texts("NO").set_index("indicator_id")
     rows = []
@@ -57,16 +56,11 @@ def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str
         row = scored.loc[ind.indicator_id] if ind.indicator_id in scored.index else None
         text = texts.loc[ind.indicator_id] if ind.indicator_id in texts.index else None
         has_value = row is not None and pd.notna(row["latest_value"])
-        limit = units.get(ind.unit_id)
         latest = t("no_norway_value", lang)
         if has_value:
-            latest = precision.value_shown(row["latest_value"], ind.unit_kind, ind.unit_id, limit,
-                                           None if text is None else text["latest_text"], lang)
+            latest = precision.value_shown(row["latest_value"], ind.unit_id, lang,
+                                           None if text is None else text["latest_text"])
         change = scores.change_text(row, ind.unit_kind, lang)
-        if scores.has_change(row) and ind.unit_kind != "rank":
-            change = precision.change_shown(row["change"], ind.unit_kind, ind.unit_id, limit,
-                                            None if text is None else text["base_text"],
-                                            None if text is None else text["latest_text"], lang)
         entry = {
             t("col_indicator", lang): getattr(ind, f"name_{lang}"),
             "url": page_url("indicator", indicator=ind.indicator_id, lang=lang),
@@ -93,7 +87,8 @@ def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str
     goal = data.goal_score(goal_id, "NO")
     counted = "" if goal is None else t("goal_table_counted", lang, n=int(goal["n_indicators"]),
                                          n_not_counted=int(goal["n_not_counted"]), n_excluded=int(goal["n_excluded"]))
-    return "\n\n".join(part for part in (counted, markdown_table(frame, links=links)) if part)
+    return "\n\n".join(part for part in (counted, markdown_table(frame, links=links, label=t("goal_indicators", lang)))
+                         if part)
 
 
 def _score_cell(row, unit_kind: str, lang: str) -> str:

@@ -12,8 +12,10 @@ PAGES = [
     ("/assessment?lang=nb", "Sluttvurdering av strategiperioden 2019–2025", "nb"),
     ("/assessment?lang=en", "Final assessment of the strategy period 2019–2025", "en"),
     ("/report?goal=G6&lang=en", "Report: goal 6", "en"),
+    ("/report?goal=all&lang=nb", "Rapport: sluttvurdering 2019–2025, alle mål", "nb"),
     ("/explorer?lang=nb", "Utforsk tallene", "nb"),
     ("/?lang=en&viewport=phone", "Status of the six goals", "en"),
+    ("/goal?goal=G3&lang=nb&viewport=phone", "Mål 3", "nb"),   # its indicator table scrolls in its region
 ]
 PHONE = {"width": 390, "height": 844}
 
@@ -24,6 +26,12 @@ def _open(browser, url: str, heading: str, viewport: dict | None = None):
     page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900})
     page.goto(url)
     page.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
+    settle(page)
+    return page
+
+
+def settle(page) -> None:
+    """Wait until the page's script run has finished and its elements are drawn in their final state."""
     # While a script runs, Streamlit fades stale elements (lower contrast). Wait for the run to finish and stay finished: the page's language script can start one more short
     # run, and a faded element needs its CSS transition to end (checked twice, 600 ms apart).
     for _ in range(2):
@@ -31,7 +39,6 @@ def _open(browser, url: str, heading: str, viewport: dict | None = None):
             "!document.querySelector('[data-testid=\"stStatusWidget\"]') && !document.querySelector('[data-stale=\"true\"]')",
             timeout=30000)
         page.wait_for_timeout(600)
-    return page
 
 
 @pytest.mark.parametrize("path, heading, lang", PAGES)
