@@ -5,7 +5,8 @@ import streamlit as st
 from ui import data, nav
 from ui.assessment import sureness_markdown
 from ui.i18n import t
-from ui.page import current_lang
+from ui.page import current_lang, md
+from ui.tables import link
 from ui.url_state import choose
 from ui.score_views import goal_explanation, goal_score_block, neighbour_scores
 from ui.tables import show_markdown
@@ -18,9 +19,9 @@ goal_id = choose("goal", list(goals.index), label=t("choose_goal", lang), lang=l
                  format_func=lambda g: f"{t('goal_n', lang, n=goals.loc[g, 'number'])}: {goals.loc[g, f'short_{lang}']}")
 goal = goals.loc[goal_id]
 
-st.title(t("goal_title", lang, n=goal["number"], short=goal[f"short_{lang}"]))
-st.markdown(f"**{t('official_wording', lang)}:** «{goal['name_nb']}» ([digdir.no]({goal['source_url']}))"
-            + (f"  \n*{goal['name_en']}* — {t('our_translation', lang)}" if lang == "en" else ""))
+st.title(t("goal_title", lang, n=goal["number"], short=md(goal[f"short_{lang}"])))
+st.markdown(f"**{t('official_wording', lang)}:** «{md(goal['name_nb'])}» ({link('digdir.no', goal['source_url'])})"
+            + (f"  \n*{md(goal['name_en'])}* — {t('our_translation', lang)}" if lang == "en" else ""))
 links = st.columns(2)
 links[0].page_link(nav.REPORT, label=t("open_report", lang), icon=":material/print:",
                    query_params={"goal": goal_id, "lang": lang})

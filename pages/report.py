@@ -7,7 +7,7 @@ import streamlit as st
 from ui import data, nav
 from ui.assessment import goal_assessment_markdown, intro_markdown, summary_table
 from ui.i18n import format_datetime, t
-from ui.page import current_lang
+from ui.page import current_lang, md
 from ui.score_views import goal_score_block, score_block_texts
 from ui.tables import show_markdown
 from ui.url_state import choose
@@ -42,16 +42,17 @@ if choice == ALL:
     st.header(t("assess_summary", lang))
     show_markdown(summary_table(lang))
     for goal_id in goals.index:
-        st.header(goal_name(goal_id), anchor=goal_id.lower())
+        st.header(f"{t('goal_n', lang, n=goals.loc[goal_id, 'number'])}: {md(goals.loc[goal_id, f'short_{lang}'])}",
+                  anchor=goal_id.lower())
         show_markdown(goal_assessment_markdown(goal_id, lang, 2))
 else:
     goal_id = choice
     goal = goals.loc[goal_id]
-    st.title(t("report_title", lang, n=goal["number"]) + f" – {goal[f'short_{lang}']}")
+    st.title(t("report_title", lang, n=goal["number"]) + f" – {md(goal[f'short_{lang}'])}")
     st.caption(t("report_intro", lang))
     st.page_link(nav.REPORT, label=t("open_report_all", lang), icon=":material/print:",
                  query_params={"goal": ALL, "lang": lang})
-    st.markdown(f"«{goal['name_nb']}»" + (f"  \n*{goal['name_en']}* ({t('our_translation', lang)})" if lang == "en" else ""))
+    st.markdown(f"«{md(goal['name_nb'])}»" + (f"  \n*{md(goal['name_en'])}* ({t('our_translation', lang)})" if lang == "en" else ""))
     goal_score_block(goal_id, lang, chart=False)
     show_markdown(score_block_texts(goal_id, lang)["table"])
     st.header(t("report_assessment", lang))

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, page_text
 from ui.i18n import format_change, format_number, t, tn
+from ui.page import md
 from ui.scores import LABEL_COLOURS, LABEL_ICONS, STATUS_ICONS
 
 APP = str(ROOT / "app.py")
@@ -787,7 +788,7 @@ def assert_goal_table_agrees_with_the_scores(at: AppTest, stored, goal_id: str, 
             other = str(row["not_counted_reason"]).removeprefix("same_as ")
             if other != row["not_counted_reason"]:  # a copy names the indicator that counts instead
                 names = stored["indicators"].set_index("indicator_id")[f"name_{lang}"]
-                assert names[other] in score, (indicator_id, score)
+                assert md(names[other]) in score, (indicator_id, score)   # as text (ui.page.md) in the markdown
     assert len(counted_with_score) == int(goal["n_indicators"]), (goal_id, counted_with_score)
     assert t("goal_table_counted", lang, n=int(goal["n_indicators"]), n_not_counted=int(goal["n_not_counted"]),
              n_excluded=int(goal["n_excluded"])) in page_text(at)

@@ -18,6 +18,7 @@ import pytest
 from tests.conftest import page_text, shared_file
 from tests.test_app import linked_id, markdown_tables
 from ui.i18n import flag_names, format_number, t, tn
+from ui.page import md
 
 LANGS = ["nb", "en"]
 
@@ -188,7 +189,7 @@ def test_cannot_tell_counts_the_counted_indicators_by_survey_in_words(app, table
         assert len(lines) == by_survey.ngroups          # one line per survey, never the same survey twice
         for survey_id, part in by_survey:
             survey = surveys.loc[survey_id]
-            name = f"{survey[f'name_{lang}']} – {survey[f'publisher_{lang}']}"
+            name = f"{md(survey[f'name_{lang}'])} – {md(survey[f'publisher_{lang}'])}"   # as text (ui.page.md)
             status = t("assess_survey_no_newer", lang) if pd.isna(survey["last_edition"]) else None
             expected = tn("assess_survey_line", lang, len(part), survey=name, year=int(part["latest_year"].max()), n=len(part),
                          status=status or "")
@@ -224,7 +225,7 @@ def test_the_source_column_names_the_publisher_in_the_page_language(app, tables,
         for page in ("pages/goal.py", "pages/report.py"):
             at = app(page, lang=lang, goal=goal_id)
             table = next(tb for tb in markdown_tables(at) if tb and t("col_latest_source", lang) in tb[0])
-            names = set(sources[f"publisher_{lang}"])
+            names = {md(name) for name in sources[f"publisher_{lang}"]}   # as text (ui.page.md) in the markdown
             for cells in table:
                 cell = cells[t("col_latest_source", lang)]
                 shown = re.sub(r"^\[(.*)\]\(.*\)$", r"\1", cell)

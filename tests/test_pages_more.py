@@ -20,6 +20,7 @@ from ui import nav
 from ui.i18n import format_value
 from ui.bundle import BUNDLE_TABLES, bundle_zip, data_dictionary
 from ui.explorer_view import index_to_base
+from ui.page import md
 from ui.sql_console import ROW_LIMIT, SqlRefused, SqlTimeout, check_sql, run_with_timeout
 from ui.url_state import ExplorerState, parse_state
 
@@ -163,7 +164,7 @@ def test_every_page_renders_in_both_languages_and_modes(page, monkeypatch, con, 
     elif name == "life_events":
         events = con.execute(f"SELECT name_{lang} FROM life_events").fetchall()
         headers = [h.value for h in at.header]
-        assert len(events) == 7 and [e for (e,) in events] == headers
+        assert len(events) == 7 and [md(e) for (e,) in events] == headers   # as text (ui.page.md) in the markdown
     elif name == "sources":
         (n_sources,), = con.execute("SELECT count(*) FROM sources").fetchall()
         table = at.dataframe[0].value

@@ -237,7 +237,7 @@ def test_a_query_waits_for_a_busy_console_and_is_told_when_none_frees(warehouse,
         with data.pinned():
             con = data.console_connection()
             try:
-                run_with_timeout(con, "SELECT count(*) FROM range(100000000) a, range(100000) b", timeout=4)
+                run_with_timeout(con, "SELECT count(*) FROM range(100000000) a, range(100000) b", timeout=6)
             except sql_console.SqlTimeout as exc:
                 outcome["timeout"] = exc
             finally:
@@ -249,7 +249,10 @@ def test_a_query_waits_for_a_busy_console_and_is_told_when_none_frees(warehouse,
             time.sleep(0.05)
         worker = threading.Thread(target=long_query)
         worker.start()
-        time.sleep(0.5)
+        deadline = time.monotonic() + 30
+        while pool.workers():          # until the long query has taken the one worker
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
         with data.pinned():
             con = data.console_connection()
             try:

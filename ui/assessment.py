@@ -13,6 +13,7 @@ from ui import data, precision, scores
 from ui.glance import confidence, counted_scores, freshness_line, like_for_like_line, period_scores, scored_history
 from ui.i18n import format_number, format_value, t, tn
 from ui.render_cache import per_version
+from ui.page import http_url, md
 from ui.tables import link, markdown_table, page_url
 from ui.views import flags_text, publisher_name
 
@@ -54,7 +55,7 @@ def _source(row, which: str, lang: str) -> str | None:
     if _missing(org):
         return None
     name = publisher_name(str(org), lang)
-    return link(name, str(url)) if not _missing(url) and str(url) else name
+    return link(name, str(url)) if not _missing(url) and str(url) else md(name)
 
 
 def _sources(row, lang: str) -> str:
@@ -70,7 +71,7 @@ def _sources(row, lang: str) -> str:
 
 def _name_link(indicator_id: str, catalog: pd.DataFrame, lang: str) -> str:
     name = catalog.loc[indicator_id, f"name_{lang}"] if indicator_id in catalog.index else indicator_id
-    return f"[{name}]({page_url('indicator', indicator=indicator_id, lang=lang)})"
+    return link(name, page_url('indicator', indicator=indicator_id, lang=lang))
 
 
 def history_row(history: pd.DataFrame, year: int, *, first: bool) -> dict | None:
@@ -213,14 +214,14 @@ def _survey_line(survey_id, part: pd.DataFrame, known: pd.DataFrame, lang: str) 
     newest = t("assess_never", lang) if years.empty else str(int(years.max()))
     if survey_id in known.index:
         survey = known.loc[survey_id]
-        name = f"{survey[f'name_{lang}']} – {survey[f'publisher_{lang}']}"
+        name = f"{md(survey[f'name_{lang}'])} – {md(survey[f'publisher_{lang}'])}"
         if _missing(survey["last_edition"]):
             status = t("assess_survey_no_newer", lang)
         else:
-            status = t("assess_survey_ended", lang, year=int(survey["last_edition"]), note=survey[f"ended_note_{lang}"],
-                       url=survey["ended_source_url"])
+            status = t("assess_survey_ended", lang, year=int(survey["last_edition"]), note=md(survey[f"ended_note_{lang}"]),
+                       url=http_url(survey["ended_source_url"]) or "")
     else:  # an indicator whose dataset names no survey: its catalogue dataset, as written
-        name, status = str(survey_id), t("assess_survey_no_newer", lang)
+        name, status = md(survey_id), t("assess_survey_no_newer", lang)
     text = "- " + tn("assess_survey_line", lang, len(part), survey=name, year=newest, n=len(part), status=status)
     return (float(years.max()) if not years.empty else 0.0), text
 

@@ -3,6 +3,8 @@
 pages (pages/life_events.py, pages/sources.py) only send them."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pandas as pd
 
 from ui import data, precision
@@ -10,7 +12,8 @@ from ui.downloads import file_payloads
 from ui.i18n import format_datetime, format_number, t, tn
 from ui.indicator_view import arrow_table
 from ui.render_cache import per_version, per_version_resource
-from ui.tables import markdown_table, page_url
+from ui.page import http_url, md
+from ui.tables import link, markdown_table, page_url
 
 
 # ---- life events ---------------------------------------------------------------------------------------------
@@ -25,7 +28,7 @@ def life_events_view(lang: str) -> dict:
     sources = sorted(set(events["source_url"].dropna()))
     secondary = bool(events["secondary"].any()) if "secondary" in events else True
     info = t("life_secondary" if secondary else "life_primary", lang,
-             links=", ".join(f"[{url.split('/')[2]}]({url})" for url in sources))
+             links=", ".join(link(urlsplit(url).netloc or url, url) for url in sources))
 
     summary_rows = []
     for event in events.itertuples():
@@ -38,10 +41,10 @@ def life_events_view(lang: str) -> dict:
     for event, ids in summary_rows:
         lines = []
         if lang == "en":
-            lines.append(t("life_as_reported", lang, name=event.name_nb))
+            lines.append(t("life_as_reported", lang, name=md(event.name_nb)))
         if getattr(event, "ministry", None):
-            lines.append(t("life_ministry", lang, ministry=event.ministry))
-        section = {"name": getattr(event, f"name_{lang}"), "anchor": event.life_event_id.replace("_", "-"),
+            lines.append(t("life_ministry", lang, ministry=md(event.ministry)))
+        section = {"name": md(getattr(event, f"name_{lang}")), "anchor": event.life_event_id.replace("_", "-"),
                    "caption": " · ".join(lines) if lines else None, "count": None, "table": None}
         if ids:
             rows = []
@@ -55,7 +58,7 @@ def life_events_view(lang: str) -> dict:
                                                                   precision.texts_of(ind.indicator_id)["latest_text"])
                                             if has else t("no_norway_value", lang)),
                     t("col_period", lang): row["latest_period"] if has else "–",
-                    t("col_unit", lang): getattr(ind, f"unit_label_{lang}"),
+                    t("col_unit", lang): md(getattr(ind, f"unit_label_{lang}")),
                     t("col_goal", lang): t("goal_n", lang, n=ind.goal_number),
                 })
             section["count"] = tn("life_indicators", lang, len(rows), n=len(rows))
@@ -147,7 +150,10 @@ def sources_tables(lang: str) -> dict:
             t("sources_col_rows", lang): status["row_count"] if "row_count" in status else "",
             t("sources_col_error", lang): status["last_error"].fillna("").replace({"": "–"}),
         }))
-    return {"sources": arrow_table(_sources_table(lang)), "refresh": refresh}
+    shown = _sources_table(lang)
+    link_column = t("sources_col_link", lang)   # a link column: only http(s) URLs are made links
+    shown[link_column] = shown[link_column].map(http_url)
+    return {"sources": arrow_table(shown), "refresh": refresh}
 
 
 @per_version

@@ -10,6 +10,7 @@ from ui import comparable, data, precision
 from ui.charts import break_label, frozen, indicator_summary, line_chart, ordered_geos, shown_column
 from ui.downloads import file_payloads
 from ui.i18n import format_value, geo_name, t
+from ui.page import md
 from ui.render_cache import per_version, per_version_resource
 from ui.tables import markdown_table, page_url
 from ui.views import flags_text
@@ -78,10 +79,11 @@ def rank_texts(lang: str) -> dict:
     for indicator_id, part in ranks.groupby("indicator_id", sort=False):
         sentences.append(comparable.trend_sentence(part, _score(indicator_id), fmt, lang,
                                                    _comparable_from(catalog, indicator_id),
-                                                   name=catalog.loc[indicator_id, f"name_{lang}"]))
+                                                   name=md(catalog.loc[indicator_id, f"name_{lang}"])))
     rank_table = ranks.assign(shown=shown_column(ranks, lang)).pivot_table(index="period", columns="series", values="shown",
                                                                      aggfunc="first", sort=False)
     rank_table = rank_table.sort_index().map(lambda v: "–" if pd.isna(v) else v)
+    rank_table.columns = [md(name) for name in rank_table.columns]   # the series' names come from the catalogue
     rank_table = rank_table.reset_index().rename(columns={"period": t("col_period", lang)})
     missing = [r for r in RANKINGS if r not in rank_ids or rank_ids[r] not in set(ranks["indicator_id"])]
     return {"empty": False, "sentence": "**" + " ".join(sentences) + "**", "table": markdown_table(rank_table),

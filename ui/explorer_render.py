@@ -11,7 +11,7 @@ from ui.charts import frozen, line_chart, ordered_geos
 from ui.downloads import file_payloads
 from ui.explorer_view import VIEW_COLUMNS, index_to_base, select_observations
 from ui.i18n import flag_names, format_number, geo_name, t
-from ui.page import plain
+from ui.page import http_url, md, plain
 from ui.render_cache import per_version, per_version_lru
 from ui.styled_table import formatted_table
 from ui.tables import markdown_table
@@ -83,7 +83,7 @@ def explorer_result(indicators: tuple, geos: tuple, year_from, year_to, index_ye
         warning = t("explorer_missing_base", lang, year=index_year, series=names)
 
     absent = [i for i in chosen if i not in set(selected["indicator_id"])]
-    info = t("explorer_no_rows", lang, names="; ".join(catalog.loc[i, f"name_{lang}"] for i in absent)) if absent else None
+    info = t("explorer_no_rows", lang, names="; ".join(md(catalog.loc[i, f"name_{lang}"]) for i in absent)) if absent else None
 
     # The view: exactly the rows in the charts and the table, in a stable order.
     geo_rank = {g: n for n, g in enumerate(ordered_geos(selected["geo"]))}
@@ -132,24 +132,25 @@ def explorer_result(indicators: tuple, geos: tuple, year_from, year_to, index_ye
         # One sentence: how many series, the years, and the highest and lowest value in the latest year shown.
         last_year = int(chart_frame["year"].max())
         latest = chart_frame[chart_frame["year"] == last_year].sort_values("value")
-        common = {"n": chart_frame["series"].nunique(), "unit": y_title, "first": int(chart_frame["year"].min()),
+        common = {"n": chart_frame["series"].nunique(), "unit": md(y_title), "first": int(chart_frame["year"].min()),
                   "last": last_year}
         if shown_kind == "rank":  # rank 1 is best
             summary = t("explorer_summary_rank", lang, **common,
-                        best=latest.iloc[0]["series"], best_value=latest.iloc[0]["shown"],
-                        worst=latest.iloc[-1]["series"], worst_value=latest.iloc[-1]["shown"])
+                        best=md(latest.iloc[0]["series"]), best_value=latest.iloc[0]["shown"],
+                        worst=md(latest.iloc[-1]["series"]), worst_value=latest.iloc[-1]["shown"])
         else:
             summary = t("explorer_summary", lang, **common,
-                        high=latest.iloc[-1]["series"], high_value=latest.iloc[-1]["shown"],
-                        low=latest.iloc[0]["series"], low_value=latest.iloc[0]["shown"])
+                        high=md(latest.iloc[-1]["series"]), high_value=latest.iloc[-1]["shown"],
+                        low=md(latest.iloc[0]["series"]), low_value=latest.iloc[0]["shown"])
         title = t("explorer_chart_title", lang, unit=unit_label)
         fig = line_chart(chart_frame, series="series", title=title, y_title=y_title, lang=lang,
                          rank=kind == "rank" and index_year is None, hover="shown")
         table = chart_frame.pivot_table(index="series", columns="year", values="shown", aggfunc="first", sort=False)
         table = table.map(lambda v: "–" if pd.isna(v) else v).reset_index()
+        table["series"] = table["series"].map(md)
         table.columns = [t("explorer_series", lang)] + [str(c) for c in table.columns[1:]]
         charts.append({"unit_id": unit_id, "summary": f"**{summary}**", "figure": frozen(fig),
-                       "table_label": t("explorer_chart_table", lang, unit=unit_label),
+                       "table_label": t("explorer_chart_table", lang, unit=md(unit_label)),
                        "table": markdown_table(table, label=t("explorer_chart_table", lang, unit=unit_label))})
 
     # The table: each value at its precision (rows grouped by the decimals they are shown with), the index as above.
@@ -159,5 +160,6 @@ def explorer_result(indicators: tuple, geos: tuple, year_from, year_to, index_ye
                      for d, rows in places.groupby(places)]
     index_format = lambda v: format_number(v, lang, decimals=INDEX_DECIMALS)  # noqa: E731
     return {"warning": warning, "info": info, "charts": charts, "view": view,
-            "table": formatted_table(view, {"value": value_formats, "index_value": index_format}),
+            "table": formatted_table(view.assign(source_url=view["source_url"].map(http_url)),   # links: http(s) only
+                                     {"value": value_formats, "index_value": index_format}),
             "downloads": file_payloads(view, "monitor-explorer")}

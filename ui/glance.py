@@ -8,6 +8,7 @@ import pandas as pd
 
 from ui import data, scores
 from ui.i18n import format_change, format_number, format_value, t, tn
+from ui.page import md
 from ui.render_cache import per_version
 from ui.tables import markdown_table
 
@@ -157,7 +158,7 @@ def goal_cards(lang: str) -> list[dict]:
     for goal in data.goals().itertuples():
         now = current.loc[goal.goal_id].to_dict() if goal.goal_id in current.index else None
         history = scored_history(goal.goal_id)
-        short = getattr(goal, f"short_{lang}")
+        short = md(getattr(goal, f"short_{lang}"))   # the card is rendered with unsafe_allow_html (the SVG)
         head = [f"{scores.label_badge(None if now is None else now['label'], lang)} "
                 + t("card_score", lang, score=scores.score_text(None if now is None else now["score"], lang))]
         change = change_line(now, previous_score(history), lang)

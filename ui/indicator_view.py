@@ -10,7 +10,9 @@ from ui import comparable, data, precision, scores
 from ui.charts import break_label, frozen, indicator_summary, line_chart, shown_column
 from ui.downloads import file_payloads
 from ui.i18n import flag_names, geo_name, t
+from ui.page import http_url, md
 from ui.render_cache import per_version, per_version_resource
+from ui.tables import link, url_link
 
 EXPORT_COLUMNS = ["indicator_id", "geo", "breakdown", "period", "value", "unit_id", "flags", "is_preferred",
                   "source_org", "source_dataset", "source_url", "note"]
@@ -32,15 +34,15 @@ def choice_labels(lang: str) -> dict:
 
 def _facts(ind: pd.Series, fmt, lang: str) -> str:
     facts = [
-        f"**{t('unit', lang)}:** {ind[f'unit_label_{lang}']}",
+        f"**{t('unit', lang)}:** {md(ind[f'unit_label_{lang}'])}",
         f"**{t('direction', lang)}:** {t('direction_' + ind['direction'], lang)}",
-        f"**{t('publisher', lang)}:** {ind['source_org']} – {ind['source_dataset']}",
-        f"**{t('breakdowns', lang)}:** {ind['breakdowns'] or t('none', lang)}",
+        f"**{t('publisher', lang)}:** {md(ind['source_org'])} – {md(ind['source_dataset'])}",
+        f"**{t('breakdowns', lang)}:** {md(ind['breakdowns']) or t('none', lang)}",
     ]
     if pd.notna(ind["target_value"]):
-        note = ind[f"target_note_{lang}"] if pd.notna(ind[f"target_note_{lang}"]) else ""
-        facts.append(f"**{t('target', lang)}:** {t('target_text', lang, value=fmt(ind['target_value']), period=ind['target_period'])}"
-                     f" ([{t('col_source', lang).lower()}]({ind['target_source_url']})) {note}")
+        note = md(ind[f"target_note_{lang}"]) if pd.notna(ind[f"target_note_{lang}"]) else ""
+        facts.append(f"**{t('target', lang)}:** {t('target_text', lang, value=fmt(ind['target_value']), period=md(ind['target_period']))}"
+                     f" ({link(t('col_source', lang).lower(), ind['target_source_url'])}) {note}")
     return "  \n".join(facts)
 
 
@@ -53,7 +55,7 @@ def _table(all_rows: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("col_flags", lang): all_rows["flags"].map(lambda f: flag_names(f, lang)),
         t("col_preferred", lang): all_rows["is_preferred"].map(lambda p: t("yes" if p else "no", lang)),
         t("col_source", lang): all_rows["source_org"] + " – " + all_rows["source_dataset"],
-        t("col_source_url", lang): all_rows["source_url"],
+        t("col_source_url", lang): all_rows["source_url"].map(http_url),   # a link column: http(s) only
         t("col_note", lang): all_rows["note"],
     })
 
@@ -82,8 +84,8 @@ def indicator_texts(indicator_id: str, lang: str) -> dict:
         explanation = "\n".join(f"- {line}" for line in lines)
     sources = all_rows.groupby(["source_org", "source_dataset", "source_url"], as_index=False).size()
     return {
-        "title": ind[f"name_{lang}"],
-        "definition": f"**{t('definition', lang)}:** {ind[f'definition_{lang}']}",
+        "title": md(ind[f"name_{lang}"]),
+        "definition": f"**{t('definition', lang)}:** {md(ind[f'definition_{lang}'])}",
         "facts": _facts(ind, fmt, lang),
         "goal_id": ind["goal_id"],
         "goal_label": f"{t('goal_n', lang, n=ind['goal_number'])}",
@@ -91,7 +93,7 @@ def indicator_texts(indicator_id: str, lang: str) -> dict:
         "status": status,
         "explanation": explanation,
         "summary": f"**{indicator_summary(totals, unit_id, lang, scored, data.indicator_score_peers(indicator_id, 'NO'), ind['comparable_from'])}**",
-        "sources": "\n".join(f"- {r.source_org} – {r.source_dataset}: <{r.source_url}> ({r.size})"
+        "sources": "\n".join(f"- {md(r.source_org)} – {md(r.source_dataset)}: {url_link(r.source_url)} ({r.size})"
                              for r in sources.itertuples()),
     }
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import time
-import unicodedata
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -15,6 +13,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from ui import data
 from ui.i18n import DEFAULT_LANG, LANGS, format_datetime, format_number, t
 from ui.render_cache import per_version
+from ui.plain_text import MAX_ECHO_CHARS, http_url, md, plain  # noqa: F401 - used by the pages
 from ui.tables import TABLE_CSS
 
 
@@ -64,32 +63,9 @@ def _through_app_only() -> None:
 # User text in messages: plain text, capped
 # --------------------------------------------------------------------------------------------------------------
 
-MAX_ECHO_CHARS = 60          # one echoed value (a parameter name or value from the URL)
 MAX_PROBLEMS_SHOWN = 5       # problems listed in the one message; the rest are counted
 MAX_PARAMS = 50              # query parameters looked at by a page; the rest are counted as ignored
-# Every ASCII punctuation character markdown may give a meaning to (CommonMark lets any of them be escaped); an
-# underscore inside a word (no_such_thing) cannot start emphasis and stays as it is.
-_MARKDOWN_SPECIAL = re.compile(r"((?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|[\\`*{}\[\]()#+\-.!|<>~$:=&\"'@^%/;,?])")
-
-
-_AUTOLINK = re.compile(r"(?i)(:(?=//)|\bwww(?=\.)|@)")
-
-
-def plain(value: object, limit: int = MAX_ECHO_CHARS) -> str:
-    """User text made safe to put into a message (messages are markdown): control and format characters removed,
-    whitespace collapsed, at most `limit` characters (then "…"), and every markdown character escaped, so a link,
-    image, heading, HTML tag, emoji or colour directive in the URL shows as the characters it is made of."""
-    text = "" if value is None else str(value)
-    text = text[: limit * 4]  # bound the work on a huge value before cleaning it
-    text = "".join(" " if ch.isspace() else ch for ch in text
-                   if ch.isspace() or unicodedata.category(ch)[0] != "C")
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    # GFM turns bare URLs and e-mail addresses into links after escapes are resolved: an invisible word joiner
-    # after "://", "www" and "@" keeps them text.
-    text = _AUTOLINK.sub(lambda m: m.group(0) + "\u2060", text)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+# plain(), md() and http_url() live in ui.plain_text (a leaf module: ui.tables uses them too)
 
 
 def show_problems(messages: list[str], lang: str) -> None:

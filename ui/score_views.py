@@ -9,7 +9,7 @@ from ui import data, glance, nav, scores
 from ui.charts import frozen, line_chart
 from ui.i18n import format_number, geo_name, t, tn
 from ui.render_cache import per_version, per_version_resource
-from ui.tables import markdown_table, page_url, show_markdown
+from ui.tables import link, markdown_table, page_url, show_markdown
 
 NEIGHBOURS = ("NO", "SE", "DK", "FI")
 
@@ -50,8 +50,8 @@ def movers_line(goal_id: str, lang: str) -> str | None:
     if movers.empty:
         return None
     names = data.indicators().set_index("indicator_id")[f"name_{lang}"]
-    items = [f"[{names.get(row.indicator_id, row.indicator_id)}]({page_url('indicator', indicator=row.indicator_id, lang=lang)})"
-             f" ({t('movers_' + row.direction, lang)})" for row in movers.itertuples()]
+    items = [link(names.get(row.indicator_id, row.indicator_id), page_url('indicator', indicator=row.indicator_id, lang=lang))
+             + f" ({t('movers_' + row.direction, lang)})" for row in movers.itertuples()]
     return f"**{t('movers', lang)}:** " + "; ".join(items)
 
 
@@ -115,7 +115,7 @@ def explanation_markdown(goal_id: str, lang: str) -> str:
         ind = catalog.loc[row["indicator_id"]]
         peers = data.indicator_score_peers(row["indicator_id"], "NO")
         lines = scores.explain_indicator_text(row, peers, ind["unit_id"], lang)
-        parts.append(f"**[{ind[f'name_{lang}']}]({page_url('indicator', indicator=row['indicator_id'], lang=lang)})** "
+        parts.append(f"**{link(ind[f'name_{lang}'], page_url('indicator', indicator=row['indicator_id'], lang=lang))}** "
                      f"({t('col_weight', lang).lower()} {format_number(row['weight'], lang)})\n"
                      + "\n".join(f"- {line}" for line in lines))
     return "\n\n".join(parts)

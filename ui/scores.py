@@ -8,6 +8,7 @@ import pandas as pd
 from ui import data, precision
 from ui.charts import ordered_geos
 from ui.i18n import format_number, format_value, geo_name, t, tn
+from ui.page import md
 
 # Streamlit's bundled Material Symbols (`:material/<name>:`), not emoji: they render without an emoji font, and the
 # text beside each icon says the status in words (the icon is never the only carrier, nor is colour).
@@ -102,7 +103,7 @@ def not_counted_text(reason: str | None, unit_kind: str | None, lang: str) -> st
         known = other in catalog.index
         name = catalog.loc[other, f"name_{lang}"] if known else other
         rank_of = unit_kind == "rank" and known and catalog.loc[other, "unit_kind"] != "rank"
-        return t("not_counted_rank_of" if rank_of else "not_counted_same_as", lang, name=name)
+        return t("not_counted_rank_of" if rank_of else "not_counted_same_as", lang, name=md(name))
     return t("not_counted_composite", lang)
 
 

@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
+from ui.plain_text import http_url, md
+
 REGION_CLASS = "monitor-table"
 
 TABLE_CSS = f"""<style>
@@ -48,17 +50,33 @@ def page_url(page: str, **params: str) -> str:
     return f"{page}?{query}" if query else page
 
 
+# what page_url makes (a page of the monitor), or an anchor on this page (#g1)
+_PAGE_LINK = re.compile(r"[a-z_]+(\?[A-Za-z0-9_.~%&=+\-]*)?|#[a-z0-9_\-]+")
+
+
 def link(text: str, url: str) -> str:
-    url = str(url).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-    return f"[{_escape(text)}]({url})"
+    """A markdown link with `text` shown as its characters (ui.page.md); only to a page of the monitor (page_url)
+    or an http(s) URL (ui.page.http_url). Any other URL (javascript:, data:, a mangled one) gives the text alone."""
+    target = str(url) if isinstance(url, str) and _PAGE_LINK.fullmatch(url) else http_url(url)
+    if target is None:
+        return md(text)
+    target = target.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    return f"[{md(text)}]({target})"
+
+
+def url_link(url: str) -> str:
+    """An http(s) URL from the data as a markdown autolink (<url>; http_url lets no space, <, > or quote through),
+    any other as its characters."""
+    target = http_url(url)
+    return f"<{target}>" if target else md(url)
 
 
 def markdown_table(frame: pd.DataFrame, *, links: dict[str, str] | None = None, markdown: tuple[str, ...] = (),
                    label: str | None = None) -> str:
     """`frame` holds display strings; `links` maps a column to the column holding each cell's URL; the cells of
-    the `markdown` columns are Markdown already (e.g. several links made with `link`), only line breaks, pipes
-    and '<' are escaped. The table comes in its scroll region, named `label` (by default its column headings);
-    show it with `show_markdown`."""
+    the `markdown` columns are Markdown already (e.g. several links made with `link`, or text from the data made
+    safe with ui.page.md), only line breaks, pipes and '<' are escaped. The table comes in its scroll region, named
+    `label` (by default its column headings); show it with `show_markdown`."""
     links = links or {}
     shown = [c for c in frame.columns if c not in links.values()]
     lines = ["| " + " | ".join(_escape(c) for c in shown) + " |", "|" + "---|" * len(shown)]
@@ -69,9 +87,11 @@ def markdown_table(frame: pd.DataFrame, *, links: dict[str, str] | None = None, 
             url = row[links[column]] if column in links else None
             linked = isinstance(url, str) and bool(url) and bool(text)
             if column in markdown:
-                cells.append(text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;"))
+                cells.append(_no_html(_UNESCAPED_PIPE.sub(r"\1\\\2", text.replace("\n", " "))))
+            elif column in links and text:   # the text of a link column comes from the data: link() shows it as text
+                cells.append(_no_html(link(text, url) if linked else link(text, None)))
             else:
-                cells.append(link(text, url) if linked else _escape(text))
+                cells.append(_escape(text))
         lines.append("| " + " | ".join(cells) + " |")
     return scroll_region("\n".join(lines), label if label else ", ".join(str(c) for c in shown))
 
@@ -109,6 +129,7 @@ _REGION_TAGS = re.compile(r'&lt;(div class="' + REGION_CLASS + r'[a-z -]*" role=
 def safe_html(markdown: str) -> str:
     """`markdown` with every "<" escaped except the scroll regions' own tags: no text around or inside a table (a
     name, a figure, a note from the data) can become HTML, whatever it holds."""
+    markdown = _ESCAPED_LT.sub(r"\1<", markdown)   # text made safe with ui.page.md: its "\<" becomes "&lt;" too
     return _REGION_TAGS.sub(r"<\1", markdown.replace("<", "&lt;"))
 
 
@@ -117,6 +138,18 @@ def show_markdown(markdown: str) -> None:
     st.markdown(safe_html(markdown), unsafe_allow_html=True)
 
 
+# A pipe or bracket not escaped yet (an even number of backslashes before it): text made safe with ui.page.md has
+# every one escaped already, so it can stand in any cell without a second, visible escape.
+_UNESCAPED = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]|])")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)(\|)")
+_UNESCAPED_LT = re.compile(r"(?<!\\)((?:\\\\)*)<")
+_ESCAPED_LT = re.compile(r"(?<!\\)((?:\\\\)*)\\<")
+
+
+def _no_html(text: str) -> str:
+    """Every "<" of a cell as "&lt;", escaped or not (the table is shown as HTML-enabled markdown)."""
+    return _UNESCAPED_LT.sub(r"\1&lt;", _ESCAPED_LT.sub(r"\1&lt;", text))
+
+
 def _escape(text: str) -> str:
-    return (str(text).replace("|", "\\|").replace("\n", " ").replace("[", "\\[").replace("]", "\\]")
-            .replace("<", "&lt;"))
+    return _no_html(_UNESCAPED.sub(r"\1\\\2", str(text).replace("\n", " ")))

@@ -5,6 +5,7 @@ import pandas as pd
 
 from ui import data, precision, scores
 from ui.i18n import flag_names, t
+from ui.page import md
 from ui.render_cache import per_version
 from ui.tables import markdown_table, page_url
 
@@ -72,7 +73,7 @@ def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str
             t("col_score", lang): _score_cell(row, ind.unit_kind, lang),
         }
         if detailed:
-            entry[t("col_unit", lang)] = getattr(ind, f"unit_label_{lang}")
+            entry[t("col_unit", lang)] = md(getattr(ind, f"unit_label_{lang}"))
             source = None if text is None or not has_value else text["latest_source_url"]
             org = ind.source_org if text is None or not has_value or pd.isna(text["latest_source_org"]) \
                 else text["latest_source_org"]
