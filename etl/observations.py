@@ -16,12 +16,14 @@ from pathlib import Path
 import pandas as pd
 
 from etl import schema
+from etl.errors import MonitorError
+from etl.inputs import read_text
 from indicators.catalog import Catalog
 
 MAX_REPORTED = 20
 
 
-class DataError(ValueError):
+class DataError(MonitorError, ValueError):
     """Input data the monitor cannot accept; the message names the file, the row and the problem."""
 
 
@@ -39,12 +41,9 @@ def read_observation_files(folder: Path, *, kind: str, columns: list[str], root:
 
 def _read_file(path: Path, *, kind: str, columns: list[str], root: Path | None) -> pd.DataFrame:
     shown = _display(path, root)
+    text = read_text(path, error=DataError, label=shown)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{shown}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
-    try:
-        records = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True))
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
         raise DataError(f"{shown}: not a readable CSV file ({exc}; an unterminated quote?)") from None
     if not records:

@@ -10,6 +10,8 @@ import calendar
 import re
 from dataclasses import dataclass
 
+from etl.errors import MonitorError
+
 
 @dataclass(frozen=True)
 class Column:
@@ -419,7 +421,7 @@ _PERIOD = re.compile(r"(\d{4})(?:-(\d{4})|-(\d{2})(?:-(\d{2}))?)?")
 MAX_SPAN_YEARS = 5
 
 
-class PeriodError(ValueError):
+class PeriodError(MonitorError, ValueError):
     """A period string that is not in the grammar."""
 
 

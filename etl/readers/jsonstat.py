@@ -25,8 +25,10 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
+from etl.errors import MonitorError
 
-class JsonStatError(ValueError):
+
+class JsonStatError(MonitorError, ValueError):
     """The document is not a JSON-stat 2.0 dataset this decoder understands (or exceeds a limit below); the message
     names the problem, and the place in the document where there is one."""
 
