@@ -98,6 +98,32 @@ BROKEN_ROWS = {
     "backward span": ("share_online,NO,,2019-1999,9,pct,O,D,https://x.org,,,\n", "a span must end"),
     "wrong unit": ("share_online,NO,,2020,9,rank,O,D,https://x.org,,,\n", "unit 'rank' differs"),
     "unknown flag": ("share_online,NO,,2020,9,pct,O,D,https://x.org,,guessed,\n", "unknown flag(s) in 'guessed'"),
+    # text fields: no control character anywhere, the schema's grammar for each (issue 13)
+    "NUL in a text": ("share_online,NO,,2020,9,pct,O\x00rg,D,https://x.org,,,\n", "source_org has a control character (U+0000)"),
+    "ESC and BEL in a text": ("share_online,NO,,2020,9,pct,O,a\x1b[31mb\x07,https://x.org,,,\n",
+                              "source_dataset has a control character (U+001B)"),
+    "line break in a period": ('share_online,NO,,"2020\n",9,pct,O,D,https://x.org,,,\n', "period has a control character (U+000A)"),
+    "fullwidth digits": ("share_online,NO,,２０２０,9,pct,O,D,https://x.org,,,\n", "period '２０２０' is not"),
+    "published yesterday": ("share_online,NO,,2020,9,pct,O,D,https://x.org,yesterday,,\n",
+                            "published 'yesterday' is not YYYY or YYYY-MM-DD"),
+    "published month 13": ("share_online,NO,,2020,9,pct,O,D,https://x.org,2019-13-01,,\n",
+                           "published '2019-13-01': month 13 does not exist"),
+    "published a month": ("share_online,NO,,2020,9,pct,O,D,https://x.org,2019-05,,\n", "published '2019-05' is not"),
+    "breakdown ==": ("share_online,NO,==,2020,9,pct,O,D,https://x.org,,,\n", "breakdown '==' is not empty (the total) or "
+                                                                             "dimension=value"),
+    "breakdown without value": ("share_online,NO,age,2020,9,pct,O,D,https://x.org,,,\n", "breakdown 'age' is not"),
+    "undeclared breakdown": ("share_online,NO,sex=F,2020,9,pct,O,D,https://x.org,,,\n",
+                             "the catalogue declares no breakdown 'sex' for share_online (declared: age)"),
+    "javascript url": ("share_online,NO,,2020,9,pct,O,D,javascript:alert(1),,,\n",
+                       "source_url 'javascript:alert(1)' is not an absolute http(s) address"),
+    "not a url": ("share_online,NO,,2020,9,pct,O,D,not a url,,,\n", "source_url 'not a url' is not an absolute http(s)"),
+    "url with a line break": ('share_online,NO,,2020,9,pct,O,D,"https://x.org/\nx",,,\n', "source_url has a control character"),
+    "relative url": ("share_online,NO,,2020,9,pct,O,D,//x.org/a,,,\n", "source_url '//x.org/a' is not an absolute"),
+    "empty flag": ("share_online,NO,,2020,9,pct,O,D,https://x.org,,secondary;;,\n",
+                   "flags 'secondary;;' have an empty or repeated entry"),
+    "repeated flag": ("share_online,NO,,2020,9,pct,O,D,https://x.org,,secondary;secondary,\n", "have an empty or repeated"),
+    "unknown geo": ("share_online,XX,,2020,9,pct,O,D,https://x.org,,,\n", "geo 'XX' is not one of NO, SE, DK, FI"),
+    "lower-case geo": ("share_online,no,,2020,9,pct,O,D,https://x.org,,,\n", "geo 'no' is not one of"),
 }
 
 
