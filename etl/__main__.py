@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from etl.errors import MonitorError
 from etl.paths import CATALOG_PATH, CURATED_DIR, LIVE_DIR, WAREHOUSE_PATH
 
 
@@ -32,7 +33,14 @@ def main(argv: list[str] | None = None) -> int:
                          help="URL the folder is served at, for catalog.ttl (default: $MONITOR_PUBLISH_BASE_URL or "
                               "http://localhost:8000/)")
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except MonitorError as exc:  # a named problem with an input (a bug keeps its traceback)
+        print(f"python -m etl {args.command}: {exc}", file=sys.stderr)
+        return 1
 
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "curate":
         from etl.curate import cli_curate
 

@@ -10,6 +10,7 @@ those of the served warehouse, nothing is rewritten.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import sys
 import time
@@ -21,15 +22,17 @@ import duckdb
 import pandas as pd
 
 from etl import schema
+from etl.errors import MonitorError
+from etl.inputs import read_bytes, read_text
 from etl.processes import process_alive
 from etl.observations import DataError, mark_preferred, read_observation_files, validate_observations
 from etl.paths import CATALOG_PATH, CURATED_DIR, LIVE_DIR, ROOT, SOURCES_DIR
-from etl.sources import publishers
+from etl.sources import curating, publishers, source_folders
 from indicators import score_tables
-from indicators.catalog import CatalogError, load_catalog
+from indicators.catalog import load_catalog
 
 
-class BuildError(RuntimeError):
+class BuildError(MonitorError, RuntimeError):
     """The inputs are invalid; the previous warehouse was left untouched."""
 
 
@@ -50,13 +53,18 @@ def build_warehouse(target: Path, *, catalog_path: Path = CATALOG_PATH, curated_
     clock = time.perf_counter()
     target = Path(target)
     live_dir = Path(live_dir)
-    build_id = inputs_hash(catalog_path, curated_dir, live_dir)
+    try:
+        build_id = inputs_hash(catalog_path, curated_dir, live_dir)
+    except MonitorError as exc:
+        raise BuildError(str(exc)) from exc
     _remove_abandoned_temps(target)
     previous = _previous(target)
     if previous is not None and previous.build_id == build_id:
         return BuildResult(build_id, target, *previous.counts, time.perf_counter() - clock, rewritten=False)
     try:
         catalog = load_catalog(catalog_path)
+        check_curated_files(curated_dir)
+        publisher_info = publishers()
         rows = pd.concat([
             read_observation_files(curated_dir, kind="curated", columns=schema.CURATED_COLUMNS, root=ROOT),
             read_observation_files(live_dir / "rows", kind="live", columns=schema.LIVE_COLUMNS, root=ROOT),
@@ -64,13 +72,13 @@ def build_warehouse(target: Path, *, catalog_path: Path = CATALOG_PATH, curated_
         observations = mark_preferred(validate_observations(rows, catalog), catalog)
         source_status = _typed(_read_optional(live_dir / "status.csv", "source_status"), "source_status")
         raw_responses = _typed(_read_optional(live_dir / "raw_responses.csv", "raw_responses"), "raw_responses")
-    except (CatalogError, DataError) as exc:
+    except MonitorError as exc:  # every input problem, named (DataError, CatalogError, SourceError, …)
         raise BuildError(str(exc)) from exc
 
     observations = observations.rename(columns={"unit": "unit_id"})
     observations = _typed(observations.sort_values(["origin_kind", "origin", "origin_row"], ignore_index=True),
                           "observations")
-    sources = _sources_table(observations, publishers())
+    sources = _sources_table(observations, publisher_info)
     scores = score_tables(observations, catalog,
                           previous_observations=None if previous is None else previous.observations)
     changes = observation_changes(None if previous is None else previous.observations, observations)
@@ -103,10 +111,30 @@ def inputs_hash(catalog_path: Path, curated_dir: Path, live_dir: Path) -> str:
              *code]
     digest = hashlib.sha256()
     for path in files:
-        if path.exists():
+        if path.exists() or path.is_symlink():  # a dangling link or a directory in a file's place: named, below
             digest.update(f"{path.parent.name}/{path.name}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(hashlib.sha256(read_bytes(path, error=DataError, label=_shown(path))).digest())
     return digest.hexdigest()[:16]
+
+
+def check_curated_files(curated_dir: Path, sources_dir: Path = SOURCES_DIR) -> None:
+    """DataError naming each missing `<source>.csv` when the folder holds the sources' curated files but not the
+    file of every source that curates (`etl.sources.curating`): a deleted file would otherwise build silently with
+    fewer observations. A folder holding none of the sources' files (a test's own rows) is not the sources' folder."""
+    present = {p.stem for p in Path(curated_dir).glob("*.csv")}
+    expected = curating(sources_dir)
+    if not present & {p.name for p in source_folders(sources_dir)}:
+        return
+    missing = sorted(set(expected) - present)
+    if missing:
+        folder = _shown(Path(curated_dir))
+        raise DataError("; ".join(f"{folder}/{name}.csv: missing (etl/sources/{name} curates rows into it with its "
+                                  f"{expected[name]}): restore it or run python -m etl curate" for name in missing))
+
+
+def _shown(path: Path) -> str:
+    path = Path(path).absolute()
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
 
 
 def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -120,15 +148,16 @@ def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 
 def _read_optional(path: Path, table: str) -> pd.DataFrame:
     columns = schema.column_names(table)
-    if not path.exists():
+    if not (path.exists() or path.is_symlink()):
         return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
+    text = read_text(path, error=DataError, label=_shown(path))
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
-        raise DataError(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: cannot be read ({exc})") from None
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise DataError(f"{_shown(path)}: cannot be read ({' '.join(str(exc).split())})") from None
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise DataError(f"{path}: missing column(s) {', '.join(missing)}")
+        raise DataError(f"{_shown(path)}: missing column(s) {', '.join(missing)}")
     return frame
 
 
@@ -246,7 +275,7 @@ def cli_build(target: Path, *, catalog_path: Path, curated_dir: Path, live_dir: 
     try:
         result = build_warehouse(target, catalog_path=catalog_path, curated_dir=curated_dir, live_dir=live_dir)
     except BuildError as exc:
-        print(f"Build failed; the previous warehouse ({target}) was left as it was.\n{exc}", file=sys.stderr)
+        print(f"Build failed (the previous warehouse {target} was left as it was): {exc}", file=sys.stderr)
         return 1
     if not result.rewritten:
         print(f"{result.path} is up to date (build {result.build_id}: same inputs); nothing rewritten.")

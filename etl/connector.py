@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,9 @@ import numpy as np
 import pandas as pd
 import requests
 
+from etl.errors import MonitorError
 from etl.http import FetchError, fetch as http_fetch
+from etl.inputs import read_toml
 from etl.lineage import RawArchive, RawResponse
 from etl.schema import LIVE_COLUMNS
 from etl.source_metadata import SourceError, check_metadata
@@ -29,7 +30,7 @@ from etl.source_metadata import SourceError, check_metadata
 STATUS_FLAGS = {"b": "break_in_series", "p": "provisional", "u": "uncertain", "e": "approximate"}
 
 
-class ConnectorError(RuntimeError):
+class ConnectorError(MonitorError, RuntimeError):
     """A source could not deliver usable data. `kind`: offline, timeout, http, network, malformed, schema, values."""
 
     def __init__(self, kind: str, message: str):
@@ -69,10 +70,7 @@ class Connector(ABC):
         toml = folder / "source.toml"
         if not toml.exists():
             return  # an abstract helper class outside a source folder
-        try:
-            meta = tomllib.loads(toml.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SourceError(f"{toml}: not valid TOML ({exc})") from None
+        meta = read_toml(toml, error=SourceError)
         check_metadata(toml, meta)
         fetch = meta.get("fetch", {})
         cls.name = folder.name
@@ -165,10 +163,7 @@ def plan(catalog_path: Path) -> Plan:
     CatalogError naming the file (and the entry) for a catalogue that is not valid TOML or has the wrong shape."""
     from indicators.catalog import CatalogError
 
-    try:
-        catalog = tomllib.loads(Path(catalog_path).read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"{catalog_path}: not valid TOML ({exc})") from None
+    catalog = read_toml(catalog_path, error=CatalogError)
     try:
         return _plan(catalog)
     except (TypeError, ValueError, AttributeError, KeyError) as exc:

@@ -40,13 +40,14 @@ import math
 import os
 import re
 import sys
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from etl import schema
+from etl.errors import MonitorError
+from etl.inputs import read_toml
 from etl.paths import CATALOG_PATH, CURATED_DIR, ROOT
 from etl.readers import ReadError
 from etl.readers.csv import read_file
@@ -60,7 +61,7 @@ EXIT_OK, EXIT_STALE, EXIT_NO_SHARED = 0, 1, 2
 _PRODUCER = "_source"  # bookkeeping key on a row: the source whose curate.py or extra.csv produced it
 
 
-class CurateError(RuntimeError):
+class CurateError(MonitorError, RuntimeError):
     """Curation cannot produce trustworthy files; the message lists every problem."""
 
 
@@ -151,11 +152,9 @@ class CurateContext:
 
 def load_catalog(catalog_path: Path = CATALOG_PATH) -> dict[str, dict[str, Any]]:
     """indicator id → its catalogue entry; CurateError naming the file for invalid TOML or a wrong shape."""
+    raw = read_toml(catalog_path, error=CurateError, label=f"curate: {catalog_path}")
     try:
-        with Path(catalog_path).open("rb") as fh:
-            return {ind["id"]: ind for ind in tomllib.load(fh)["indicators"]}
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CurateError(f"curate: {catalog_path}: not valid TOML ({exc})") from None
+        return {ind["id"]: ind for ind in raw["indicators"]}
     except (KeyError, TypeError) as exc:
         raise CurateError(f"curate: {catalog_path}: [[indicators]] entries with an 'id' are needed "
                           f"({type(exc).__name__}: {exc})") from None

@@ -33,6 +33,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTime
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.util.retry import Retry
 
+from etl.errors import MonitorError
 from etl.lineage import RawArchive, RawResponse
 
 USER_AGENT = os.environ.get(
@@ -103,7 +104,7 @@ class HttpConfig:
         return (self.connect_timeout, self.read_timeout)
 
 
-class FetchError(RuntimeError):
+class FetchError(MonitorError, RuntimeError):
     """A request failed. `kind` is one of: offline, timeout, http, network."""
 
     def __init__(self, kind: str, message: str, response: RawResponse | None = None):

@@ -16,12 +16,14 @@ from pathlib import Path
 import pandas as pd
 
 from etl import schema
+from etl.errors import MonitorError
+from etl.inputs import read_text
 from indicators.catalog import Catalog
 
 MAX_REPORTED = 20
 
 
-class DataError(ValueError):
+class DataError(MonitorError, ValueError):
     """Input data the monitor cannot accept; the message names the file, the row and the problem."""
 
 
@@ -39,12 +41,9 @@ def read_observation_files(folder: Path, *, kind: str, columns: list[str], root:
 
 def _read_file(path: Path, *, kind: str, columns: list[str], root: Path | None) -> pd.DataFrame:
     shown = _display(path, root)
+    text = read_text(path, error=DataError, label=shown)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{shown}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
-    try:
-        records = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True))
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
         raise DataError(f"{shown}: not a readable CSV file ({exc}; an unterminated quote?)") from None
     if not records:
@@ -69,6 +68,7 @@ def _read_file(path: Path, *, kind: str, columns: list[str], root: Path | None) 
 def validate_observations(rows: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     """Typed observations (value float, year int, value_text as written) or DataError listing each bad row."""
     rows = rows.reset_index(drop=True).copy()
+    raw = {c: rows[c].fillna("").astype(str) for c in schema.CURATED_COLUMNS}  # as written, before trimming
     for column in (*schema.CURATED_COLUMNS, "origin", "origin_row"):
         rows[column] = rows[column].fillna("").astype(str).str.strip()
 
@@ -82,12 +82,30 @@ def validate_observations(rows: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
 
     indicators = catalog.indicators.set_index("indicator_id")
     units = catalog.units.set_index("unit_id")
+    control = {c: raw[c].str.contains(schema.CONTROL.pattern, regex=True) for c in schema.CURATED_COLUMNS}
+    for column in schema.CURATED_COLUMNS:  # NUL, a line break, ESC, BEL: in no field, not even at its ends
+        report(control[column], lambda r, c=column: f"{c} has {schema.text_problem(raw[c][r.name])}")
     report(~rows["indicator_id"].isin(indicators.index), lambda r: f"unknown indicator '{r['indicator_id'][:60]}'")
     values = pd.to_numeric(rows["value"], errors="coerce")
     finite = values.map(lambda v: not pd.isna(v) and math.isfinite(v))
     report(~finite, lambda r: f"value '{r['value'][:40]}' is not a finite number")
     report(rows["source_url"] == "", lambda r: "no source_url (every figure must name its source)")
     report(rows["geo"] == "", lambda r: "no geo")
+    report((rows["geo"] != "") & ~rows["geo"].isin(schema.GEOS),
+           lambda r: f"geo '{r['geo'][:20]}' is not one of {', '.join(schema.GEOS)} (a new one is declared in "
+                     "etl/schema.py GEOS)")
+    for column, check in (("source_url", schema.url_problem), ("published", schema.published_problem),
+                          ("breakdown", schema.breakdown_problem), ("flags", schema.flags_problem)):
+        found = rows[column].map(lambda text: None if text == "" else check(text))
+        report(found.notna() & ~control[column], lambda r, found=found: found[r.name])
+    dimension = pd.Series([schema.breakdown_dimension(b) for b in rows["breakdown"]], index=rows.index, dtype=object)
+    declared = rows["indicator_id"].map(indicators["breakdowns"]).fillna("").str.split(";")
+    undeclared = pd.Series([isinstance(d, str) and d not in allowed for d, allowed in zip(dimension, declared)],
+                           index=rows.index, dtype=bool)
+    report(undeclared & rows["indicator_id"].isin(indicators.index),
+           lambda r: f"breakdown '{r['breakdown'][:40]}': the catalogue declares no breakdown "
+                     f"'{dimension[r.name]}' for {r['indicator_id']} (declared: "
+                     f"{indicators.at[r['indicator_id'], 'breakdowns'] or 'none'})")
     years = rows["period"].map(_year_or_problem)
     bad_period = years.map(lambda y: isinstance(y, str))
     for index in rows.index[bad_period][:MAX_REPORTED + 1]:
@@ -105,6 +123,8 @@ def validate_observations(rows: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
         f"duplicate key (indicator {r['indicator_id']}, geo {r['geo']}, breakdown '{r['breakdown']}', "
         f"period {r['period']}) within one source ({r['source_url']})"))
 
+    if len(problems) == 1:
+        raise DataError(f"invalid observation row: {problems[0]}")
     if problems:
         shown = problems[:MAX_REPORTED]
         more = f"\n… and more (first {MAX_REPORTED} shown)" if len(problems) > MAX_REPORTED else ""

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from etl.errors import MonitorError
+
 
 @dataclass(frozen=True)
 class Column:
@@ -42,6 +44,10 @@ FLAGS: dict[str, tuple[str, str]] = {
                 "merknaden sier hvordan"),
 }
 
+# Countries and areas an observation may be for (`geo`), as the publishers name them. A new one is added here (and
+# its name to ui/texts); the build refuses any other code.
+GEOS: tuple[str, ...] = ("NO", "SE", "DK", "FI", "EU27", "EU28", "EU27+", "OECD")
+
 # Origin kinds: where an observation row entered the monitor.
 ORIGIN_KINDS: dict[str, tuple[str, str]] = {
     "curated": ("curated from a published file (data/curated/)", "kuratert fra en publisert fil (data/curated/)"),
@@ -57,8 +63,8 @@ _FLAG_DOC_NB = "Skilt med ;: " + ", ".join(f"{k} ({v[1]})" for k, v in FLAGS.ite
 
 FILE_COLUMNS: tuple[Column, ...] = (
     _c("indicator_id", "VARCHAR", "Indicator id (see indicators.csv)", "Indikator-id (se indicators.csv)"),
-    _c("geo", "VARCHAR", "Country or area: NO, SE, DK, FI, EU27, EU28, EU27+, OECD as published",
-       "Land eller område: NO, SE, DK, FI, EU27, EU28, EU27+, OECD slik det er publisert"),
+    _c("geo", "VARCHAR", f"Country or area: {', '.join(GEOS)} as published",
+       f"Land eller område: {', '.join(GEOS)} slik det er publisert"),
     _c("breakdown", "VARCHAR", "Empty for the total; else dimension=value, e.g. age=16-24",
        "Tom for totalen; ellers dimensjon=verdi, f.eks. age=16-24"),
     _c("period", "VARCHAR", "Period as published: 2023, 2021-2022, 2018-04, 2019-11-20",
@@ -471,11 +477,11 @@ PERIOD_GRAMMAR = (
     "YYYY (a year), YYYY-YYYY (a span of consecutive years, e.g. a biennial average 2021-2022), YYYY-MM (a month) "
     f"or YYYY-MM-DD (a day); years {FIRST_YEAR}–{LAST_YEAR}"
 )
-_PERIOD = re.compile(r"(\d{4})(?:-(\d{4})|-(\d{2})(?:-(\d{2}))?)?")
+_PERIOD = re.compile(r"(\d{4})(?:-(\d{4})|-(\d{2})(?:-(\d{2}))?)?", re.ASCII)  # ASCII: not '２０１９' 
 MAX_SPAN_YEARS = 5
 
 
-class PeriodError(ValueError):
+class PeriodError(MonitorError, ValueError):
     """A period string that is not in the grammar."""
 
 
@@ -534,3 +540,69 @@ def round_half_up(value, decimals: int) -> Decimal:
     """`value` rounded to `decimals` places, half up (away from zero) from its exact decimal: 2.125 → 2.13,
     79.25 → 79.3, 0.92745 → 0.9275 (Python's round and Babel round half to even: 2.12, 79.2, 0.9274)."""
     return exact_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+# Text fields of observation files: what a value may look like (None: fine; else the problem, in words)
+# ---------------------------------------------------------------------------------------------------------------
+
+PUBLISHED_GRAMMAR = f"YYYY or YYYY-MM-DD (a date that exists), years {FIRST_YEAR}–{LAST_YEAR}"
+_PUBLISHED = re.compile(r"\d{4}(?:-\d{2}-\d{2})?", re.ASCII)
+BREAKDOWN_GRAMMAR = ("empty (the total) or dimension=value: a dimension of lower-case letters, digits and _, and a "
+                     "value without '=', ';' or spaces, e.g. age=16-24")
+_BREAKDOWN = re.compile(r"([a-z][a-z0-9_]*)=[^=;\s]+", re.ASCII)
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def text_problem(text: str) -> str | None:
+    """A control character (NUL, a line break, ESC, BEL, …) has no place in any field of an observation file."""
+    found = CONTROL.search(text)
+    return None if found is None else f"a control character (U+{ord(found.group()):04X})"
+
+
+def published_problem(text: str) -> str | None:
+    if text == "":
+        return None
+    if not _PUBLISHED.fullmatch(text):
+        return f"published '{text[:40]}' is not {PUBLISHED_GRAMMAR}"
+    try:
+        period_year(text)
+    except PeriodError as exc:
+        return f"published {str(exc).removeprefix('period ')}"
+    return None
+
+
+def breakdown_dimension(text: str) -> str | None:
+    """The dimension of a well-formed breakdown (`age` of `age=16-24`); None for the total or a malformed one."""
+    match = _BREAKDOWN.fullmatch(text)
+    return match.group(1) if match else None
+
+
+def breakdown_problem(text: str) -> str | None:
+    if text == "" or _BREAKDOWN.fullmatch(text):
+        return None
+    return f"breakdown '{text[:40]}' is not {BREAKDOWN_GRAMMAR}"
+
+
+def url_problem(text: str) -> str | None:
+    """Where a figure was read: an absolute http(s) address with a host, nothing else (no javascript:, no spaces)."""
+    from urllib.parse import urlsplit
+
+    problem = f"source_url '{text[:60]}' is not an absolute http(s) address"
+    if any(c.isspace() for c in text) or CONTROL.search(text):
+        return problem + " (it contains a space or a line break)"
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        return problem
+    if parts.scheme not in ("http", "https") or not host:
+        return problem
+    return None
+
+
+def flags_problem(text: str) -> str | None:
+    """Flags are `flag;flag`, each known, none empty or repeated (unknown names are reported with the allowed ones)."""
+    if text == "":
+        return None
+    names = text.split(";")
+    if "" in names or len(set(names)) != len(names):
+        return f"flags '{text[:60]}' have an empty or repeated entry (write flag;flag, each once)"
+    return None

@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from etl.errors import MonitorError
 
-class SourceError(ValueError):
+
+class SourceError(MonitorError, ValueError):
     """A source folder is incomplete or contradicts another one; the message names the folder and the problem."""
 
 
-# source.toml: the type each top-level key must have (tables and arrays of tables)
+# source.toml: the type each top-level key must have (tables and arrays of tables); no other key is allowed
 METADATA_TYPES = {"source": dict, "publishers": list, "claims": list, "curate": dict, "fetch": dict}
+# [source]: the keys it may hold (title required)
+SOURCE_KEYS = ("title", "home_page", "official_hosts")
 
 
 def check_metadata(path: Path, meta: dict[str, Any]) -> None:
@@ -19,6 +23,10 @@ def check_metadata(path: Path, meta: dict[str, Any]) -> None:
     def fail(key: str, expected: str, value: Any) -> None:
         raise SourceError(f"{path}: '{key}' must be {expected}, got {type(value).__name__} {str(value)[:60]!r}")
 
+    unknown = sorted(set(meta) - set(METADATA_TYPES))
+    if unknown:
+        raise SourceError(f"{path}: unknown key(s) {', '.join(map(repr, unknown))[:200]} (allowed: "
+                          f"{', '.join(METADATA_TYPES)})")
     for key, kind in METADATA_TYPES.items():
         value = meta.get(key)
         if value is None:
@@ -46,3 +54,18 @@ def check_metadata(path: Path, meta: dict[str, Any]) -> None:
         fail("fetch.base_url", "a string", fetch["base_url"])
     if "accumulates" in fetch and not isinstance(fetch["accumulates"], bool):
         fail("fetch.accumulates", "true or false", fetch["accumulates"])
+    source = meta.get("source")
+    if source is None:
+        raise SourceError(f"{path}: no [source] table (every source.toml names its source: title = \"...\")")
+    unknown = sorted(set(source) - set(SOURCE_KEYS))
+    if unknown:
+        raise SourceError(f"{path}: [source] has unknown key(s) {', '.join(map(repr, unknown))[:200]} (allowed: "
+                          f"{', '.join(SOURCE_KEYS)})")
+    if not isinstance(source.get("title"), str) or not source["title"].strip():
+        fail("source.title", "a non-empty string", source.get("title"))
+    if "home_page" in source and not isinstance(source["home_page"], str):
+        fail("source.home_page", "a string", source["home_page"])
+    for n, entry in enumerate(meta.get("publishers", []), start=1):
+        for key, value in entry.items():
+            if not isinstance(value, str):
+                fail(f"publishers[{n}].{key}", "a string", value)

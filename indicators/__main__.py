@@ -15,6 +15,7 @@ from typing import Sequence
 
 import pandas as pd
 
+from etl.errors import MonitorError
 from indicators import score_tables
 from indicators.catalog import Catalog
 from indicators.method import METHOD
@@ -92,7 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except MonitorError as exc:  # a named problem with an input (a bug keeps its traceback)
+        print(f"python -m indicators {args.command}: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -6,12 +6,14 @@ reported as a `CatalogError` that names the entry and the field, so a broken edi
 from __future__ import annotations
 
 import dataclasses
-import tomllib
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from etl.errors import MonitorError
+from etl.inputs import read_toml
 from etl.schema import is_period
 
 DIRECTIONS = ("higher", "lower")
@@ -30,9 +32,32 @@ SURVEY_ENDED_FIELDS = ("last_edition", "source_url", "note_nb", "note_en")
 SURVEY_COLUMNS = ["survey_id", "name_nb", "name_en", "publisher_nb", "publisher_en", "last_edition",
                   "ended_source_url", "ended_note_nb", "ended_note_en"]
 MAX_DECIMALS = 6  # a unit's declared precision (`decimals`): the most decimals its figures are shown with
+# Every key an entry of each table may have: the required fields above and the optional ones named here. Any other key
+# is refused (a misspelt field would otherwise be silently ignored). A new field is added to its table's line, a new
+# table as a line of its own; a top-level table not named here is refused too.
+ALLOWED_FIELDS: dict[str, tuple[str, ...]] = {
+    "goals": GOAL_FIELDS,
+    "units": (*UNIT_FIELDS, "limit"),
+    "life_events": (*LIFE_EVENT_FIELDS, "ministry", "source_url", "secondary"),
+    "datasets": (*DATASET_FIELDS, "survey"),
+    "surveys": (*SURVEY_FIELDS, "ended"),
+    "surveys.ended": SURVEY_ENDED_FIELDS,
+    "indicators": (*INDICATOR_FIELDS, "goal_reason", "goal_reason_nb", "goal_reason_en", "breakdowns", "life_events",
+                   "weight", "target", "connector", "same_as", "part_of", "comparable_from", "comparable_from_reason",
+                   "rank_of"),
+    "indicators.target": (*TARGET_FIELDS, "kind", "note_nb", "note_en"),
+}
+# The type of each field that is not text (every other field is a string): "number" is a finite int or float.
+FIELD_TYPES: dict[str, str] = {
+    "number": "integer", "limit": "number", "secondary": "boolean", "publication_lag_years": "integer",
+    "breakdowns": "list of strings", "life_events": "list of strings", "weight": "number", "rank_of": "integer",
+    "target": "table", "connector": "table", "value": "number", "decimals": "integer", "ended": "table",
+    "last_edition": "integer",
+}
+GOAL_NUMBERS = range(1, 100)
 
 
-class CatalogError(ValueError):
+class CatalogError(MonitorError, ValueError):
     """A catalogue entry is missing a field or refers to something that does not exist."""
 
 
@@ -50,13 +75,7 @@ class Catalog:
 
 def load_catalog(path: Path | str) -> Catalog:
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(f"{path}: not valid TOML: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise CatalogError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    return parse_catalog(raw, source=str(path))
+    return parse_catalog(read_toml(path, error=CatalogError), source=str(path))
 
 
 def parse_catalog(raw: dict, source: str = "catalogue") -> Catalog:
@@ -70,6 +89,7 @@ def parse_catalog(raw: dict, source: str = "catalogue") -> Catalog:
 
 
 def _parse_catalog(raw: dict, source: str) -> Catalog:
+    _tables(raw, source)
     goals = _entries(raw, "goals", GOAL_FIELDS, source)
     units = _entries(raw, "units", UNIT_FIELDS, source)
     life_events = _entries(raw, "life_events", LIFE_EVENT_FIELDS, source, required=False)
@@ -80,7 +100,15 @@ def _parse_catalog(raw: dict, source: str) -> Catalog:
     goal_ids = {g["id"] for g in goals}
     unit_ids = {u["id"] for u in units}
     event_ids = {e["id"] for e in life_events}
+    numbers: dict[int, str] = {}
+    for goal in goals:
+        if goal["number"] not in GOAL_NUMBERS or goal["number"] in numbers:
+            _fail(source, "goals", goal["id"], "number", f"must be a whole number {GOAL_NUMBERS.start}–"
+                  f"{GOAL_NUMBERS.stop - 1} that no other goal has, got {goal['number']!r}")
+        numbers[goal["number"]] = goal["id"]
     for unit in units:
+        if "limit" in unit and not unit["limit"] > 0:
+            _fail(source, "units", unit["id"], "limit", f"must be a finite number above 0, got {unit['limit']!r}")
         if unit["kind"] not in UNIT_KINDS:
             _fail(source, "units", unit["id"], "kind", f"must be one of {', '.join(UNIT_KINDS)}, got {unit['kind']!r}")
         places = unit["decimals"]
@@ -126,6 +154,52 @@ def _parse_catalog(raw: dict, source: str) -> Catalog:
     )
 
 
+def _tables(raw: dict, source: str) -> None:
+    """Only the declared tables, each an array of tables ([[name]] entries)."""
+    tables = [t for t in ALLOWED_FIELDS if "." not in t]
+    unknown = sorted(set(raw) - set(tables))
+    if unknown:
+        raise CatalogError(f"{source}: unknown table(s) {', '.join(map(repr, unknown))[:200]} "
+                           f"(allowed: {', '.join(tables)})")
+    for table in tables:
+        entries = raw.get(table, [])
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise CatalogError(f"{source}: '{table}' must be an array of tables ([[{table}]] entries), got "
+                               f"{_short(entries)}")
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_fields(source: str, table: str, entry_id: object, entry: dict) -> None:
+    """No key but the table's declared ones; each field of its type (text a string, a number finite). `table` is a
+    table of ALLOWED_FIELDS ('indicators.target': the target of an indicator)."""
+    top, _, inner = table.partition(".")
+    prefix = f"{inner}." if inner else ""
+    allowed = ALLOWED_FIELDS[table]
+    unknown = sorted(set(entry) - set(allowed))
+    if unknown:
+        _fail(source, top, entry_id, prefix + str(unknown[0]), f"is not a known field (allowed: {', '.join(allowed)})")
+    for field, value in entry.items():
+        kind = FIELD_TYPES.get(field, "string")
+        if value is not None and not _TYPE_CHECKS[kind](value):  # None: absent (TOML has no null; a dict may)
+            _fail(source, top, entry_id, prefix + field,
+                  f"must be {'a finite number' if kind == 'number' else 'an ' + kind if kind[0] in 'ai' else 'a ' + kind}"
+                  f", got {_short(value)}")
+
+
+_TYPE_CHECKS = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
+    "boolean": lambda v: isinstance(v, bool),
+    "list of strings": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    "table": lambda v: isinstance(v, dict),
+}
+
+
 def _entries(raw: dict, table: str, fields: tuple[str, ...], source: str, required: bool = True) -> list[dict]:
     entries = raw.get(table, [])
     if required and not entries:
@@ -138,6 +212,10 @@ def _entries(raw: dict, table: str, fields: tuple[str, ...], source: str, requir
         for field in fields:
             if _blank(entry.get(field)):
                 _fail(source, table, entry_id, field, "is missing" + (" (every text needs bokmål and English)" if field.endswith(("_nb", "_en")) else ""))
+        _check_fields(source, table, entry_id, entry)
+        for inner in ("target", "ended"):
+            if isinstance(entry.get(inner), dict) and f"{table}.{inner}" in ALLOWED_FIELDS:
+                _check_fields(source, f"{table}.{inner}", entry_id, entry[inner])
         if entry_id in seen:
             _fail(source, table, entry_id, "id", "is a duplicate")
         seen.add(entry_id)
@@ -203,6 +281,7 @@ def _datasets(raw: dict, source: str, surveys: set[str] | None = None) -> dict[s
         name = entry.get("name")
         if _blank(name):
             raise CatalogError(f"{source}: [[datasets]] entry #{position}: field 'name' is missing")
+        _check_fields(source, "datasets", name, entry)
         for field in DATASET_FIELDS:
             if field != "publication_lag_years" and _blank(entry.get(field)):
                 _fail(source, "datasets", name, field, "is missing")

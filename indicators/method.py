@@ -6,11 +6,13 @@ import with a ``MethodError`` naming the file, the key and the problem.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
+
+from etl.errors import MonitorError
+from etl.inputs import read_toml
 
 METHOD_PATH = Path(__file__).resolve().parent / "method.toml"
 
@@ -29,7 +31,7 @@ _KEYS = {
 _THRESHOLD_KEYS = {"high", "med", "low"}
 
 
-class MethodError(ValueError):
+class MethodError(MonitorError, ValueError):
     """indicators/method.toml is missing a parameter or holds a value the method cannot use."""
 
 
@@ -72,11 +74,7 @@ def survey_band(z: float, respondents: int) -> float:
 
 def load_method(path: Path | str = METHOD_PATH) -> Method:
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise MethodError(f"{path}: cannot be read as TOML: {exc}") from exc
-    return parse_method(raw, source=str(path))
+    return parse_method(read_toml(path, error=MethodError), source=str(path))
 
 
 def parse_method(raw: Mapping[str, Any], source: str = "method") -> Method:

@@ -1,4 +1,5 @@
 """The build: a pure function of the catalogue and the data files, strict about what it accepts, atomic."""
+import os
 from pathlib import Path
 
 import duckdb
@@ -97,6 +98,32 @@ BROKEN_ROWS = {
     "backward span": ("share_online,NO,,2019-1999,9,pct,O,D,https://x.org,,,\n", "a span must end"),
     "wrong unit": ("share_online,NO,,2020,9,rank,O,D,https://x.org,,,\n", "unit 'rank' differs"),
     "unknown flag": ("share_online,NO,,2020,9,pct,O,D,https://x.org,,guessed,\n", "unknown flag(s) in 'guessed'"),
+    # text fields: no control character anywhere, the schema's grammar for each (issue 13)
+    "NUL in a text": ("share_online,NO,,2020,9,pct,O\x00rg,D,https://x.org,,,\n", "source_org has a control character (U+0000)"),
+    "ESC and BEL in a text": ("share_online,NO,,2020,9,pct,O,a\x1b[31mb\x07,https://x.org,,,\n",
+                              "source_dataset has a control character (U+001B)"),
+    "line break in a period": ('share_online,NO,,"2020\n",9,pct,O,D,https://x.org,,,\n', "period has a control character (U+000A)"),
+    "fullwidth digits": ("share_online,NO,,２０２０,9,pct,O,D,https://x.org,,,\n", "period '２０２０' is not"),
+    "published yesterday": ("share_online,NO,,2020,9,pct,O,D,https://x.org,yesterday,,\n",
+                            "published 'yesterday' is not YYYY or YYYY-MM-DD"),
+    "published month 13": ("share_online,NO,,2020,9,pct,O,D,https://x.org,2019-13-01,,\n",
+                           "published '2019-13-01': month 13 does not exist"),
+    "published a month": ("share_online,NO,,2020,9,pct,O,D,https://x.org,2019-05,,\n", "published '2019-05' is not"),
+    "breakdown ==": ("share_online,NO,==,2020,9,pct,O,D,https://x.org,,,\n", "breakdown '==' is not empty (the total) or "
+                                                                             "dimension=value"),
+    "breakdown without value": ("share_online,NO,age,2020,9,pct,O,D,https://x.org,,,\n", "breakdown 'age' is not"),
+    "undeclared breakdown": ("share_online,NO,sex=F,2020,9,pct,O,D,https://x.org,,,\n",
+                             "the catalogue declares no breakdown 'sex' for share_online (declared: age)"),
+    "javascript url": ("share_online,NO,,2020,9,pct,O,D,javascript:alert(1),,,\n",
+                       "source_url 'javascript:alert(1)' is not an absolute http(s) address"),
+    "not a url": ("share_online,NO,,2020,9,pct,O,D,not a url,,,\n", "source_url 'not a url' is not an absolute http(s)"),
+    "url with a line break": ('share_online,NO,,2020,9,pct,O,D,"https://x.org/\nx",,,\n', "source_url has a control character"),
+    "relative url": ("share_online,NO,,2020,9,pct,O,D,//x.org/a,,,\n", "source_url '//x.org/a' is not an absolute"),
+    "empty flag": ("share_online,NO,,2020,9,pct,O,D,https://x.org,,secondary;;,\n",
+                   "flags 'secondary;;' have an empty or repeated entry"),
+    "repeated flag": ("share_online,NO,,2020,9,pct,O,D,https://x.org,,secondary;secondary,\n", "have an empty or repeated"),
+    "unknown geo": ("share_online,XX,,2020,9,pct,O,D,https://x.org,,,\n", "geo 'XX' is not one of NO, SE, DK, FI"),
+    "lower-case geo": ("share_online,no,,2020,9,pct,O,D,https://x.org,,,\n", "geo 'no' is not one of"),
 }
 
 
@@ -215,3 +242,140 @@ def test_status_reports_the_build_and_names_a_corrupt_warehouse(tmp_path, small_
     assert etl_main(["--warehouse", str(target), "status"]) == 1
     err = capsys.readouterr().err
     assert "is not a readable warehouse" in err and "python -m etl build" in err and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Every file the build reads goes through one reader (etl/inputs.py): a file that is missing, a directory or a
+# FIFO in its place, unreadable TOML nested too deep, all give one line naming the file, never a traceback, and
+# leave the served warehouse as it was (issue 13).
+# --------------------------------------------------------------------------------------------------------------
+
+def _deep_catalog(path: Path) -> None:
+    text = (ROOT / "tests" / "fixtures" / "catalog_small.toml").read_text(encoding="utf-8")
+    path.write_text(text.replace('breakdowns = ["age"]', "breakdowns = " + "[" * 5000 + "]" * 5000), encoding="utf-8")
+
+
+def _fifo(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+
+
+PLACES = {  # case: (which input, how it is broken, what the one line says)
+    "curated file is a directory": ("curated", lambda p: p.mkdir(), "c_bad.csv: is a directory, not a file"),
+    "curated file is a FIFO": ("curated", _fifo, "c_bad.csv: is not a regular file"),
+    "curated file unreadable": ("curated", lambda p: (p.write_text(SNAPSHOT_HEADER), p.chmod(0)), "c_bad.csv: cannot be read"),
+    "catalogue missing": ("catalog", lambda p: None, "catalog.toml: missing (no such file)"),
+    "catalogue is a directory": ("catalog", lambda p: p.mkdir(), "catalog.toml: is a directory, not a file"),
+    "catalogue nested 5,000 deep": ("catalog", _deep_catalog, "catalog.toml: not valid TOML (arrays or inline tables "
+                                                              "nested too deeply)"),
+    "catalogue latin-1": ("catalog", lambda p: p.write_bytes('[[goals]]\nid = "Mål"\n'.encode("latin-1")),
+                          "catalog.toml: not valid TOML (not UTF-8 text: byte 17"),
+    "status file is a directory": ("status", lambda p: p.mkdir(parents=True), "status.csv: is a directory, not a file"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PLACES))
+def test_an_input_out_of_place_is_one_line_and_keeps_the_warehouse(tmp_path, small_catalog, small_snapshot, case,
+                                                                   capsys):
+    if case == "curated file unreadable" and os.geteuid() == 0:
+        pytest.skip("root reads a file whatever its mode")
+    target, catalog, live = tmp_path / "w.duckdb", tmp_path / "catalog.toml", tmp_path / "live"
+    catalog.write_bytes(small_catalog.read_bytes())
+    args = ["--warehouse", str(target), "--catalog", str(catalog), "--curated", str(small_snapshot), "--live", str(live)]
+    assert etl_main([*args, "build"]) == 0
+    before = target.read_bytes()
+    capsys.readouterr()
+    which, breaks, message = PLACES[case]
+    path = {"curated": small_snapshot / "c_bad.csv", "catalog": catalog, "status": live / "status.csv"}[which]
+    if which == "catalog":
+        catalog.unlink()
+    breaks(path)
+    assert etl_main([*args, "build"]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert target.read_bytes() == before
+
+
+# The files the build reads beside the data (the method's parameters, each source's source.toml) and a curated file
+# that is gone: broken in a copy of the project (test edits, not real data), `python -m etl build` there gives one
+# line naming the file, exit 1, and the warehouse built before stays as it was.
+def _break_toml(relative: str, data: bytes | None):
+    def apply(root: Path) -> None:
+        path = root / relative
+        if data is None:
+            path.unlink()
+            path.mkdir()
+        else:
+            path.write_bytes(data)
+    return apply
+
+
+def _first_curating() -> str:
+    from etl.sources import curating
+
+    return sorted(curating())[0]
+
+
+def _project_cases() -> dict[str, tuple]:
+    name = _first_curating()
+    toml = f"etl/sources/{name}/source.toml"
+    original = (ROOT / toml).read_text(encoding="utf-8")
+    curated = f"data/curated/{name}.csv"
+    return {
+        "method.toml invalid": (_break_toml("indicators/method.toml", b"[[[ broken"),
+                                "indicators/method.toml: not valid TOML"),
+        "method.toml a directory": (_break_toml("indicators/method.toml", None),
+                                    "indicators/method.toml: is a directory, not a file"),
+        "source.toml invalid": (_break_toml(toml, b"= broken"), f"{toml}: not valid TOML"),
+        "source.toml latin-1": (_break_toml(toml, (original + '# "Bærum"\n').encode("latin-1")),
+                                f"{toml}: not valid TOML (not UTF-8 text"),
+        "source.toml wrong type": (_break_toml(toml, b"[source]\ntitle = 3\n"), "'source.title' must be a non-empty string"),
+        "source.toml empty": (_break_toml(toml, b""), f"{toml}: no [source] table"),
+        "curated file removed": (lambda root: (root / curated).unlink(),
+                                 f"{curated}: missing (etl/sources/{name} curates rows into it with its"),
+        "curated file a directory": (_break_toml(curated, None), f"{curated}: is a directory, not a file"),
+    }
+
+
+@pytest.fixture(scope="module")
+def project_copy(tmp_path_factory):
+    import shutil
+
+    root = tmp_path_factory.mktemp("project") / "monitor"
+    ignore = shutil.ignore_patterns("__pycache__", "*.duckdb", "*.tmp")
+    for part in ("etl", "indicators", "data/curated", "data/live"):
+        shutil.copytree(ROOT / part, root / part, ignore=ignore)
+    run = _run_build(root)
+    assert run.returncode == 0, run.stderr
+    return root
+
+
+def _run_build(root: Path):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "etl", "build"], cwd=root, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("case", sorted(_project_cases()))
+def test_a_broken_project_file_fails_the_build_in_one_line(project_copy, case):
+    import shutil
+
+    breaks, message = _project_cases()[case]
+    warehouse = project_copy / "data" / "warehouse.duckdb"
+    before = warehouse.read_bytes()
+    saved = project_copy.parent / "saved"
+    shutil.rmtree(saved, ignore_errors=True)
+    for part in ("etl/sources", "indicators", "data/curated"):
+        shutil.copytree(project_copy / part, saved / part)
+    try:
+        breaks(project_copy)
+        run = _run_build(project_copy)
+    finally:
+        for part in ("etl/sources", "indicators", "data/curated"):
+            shutil.rmtree(project_copy / part)
+            shutil.copytree(saved / part, project_copy / part)
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 1 and "Traceback" not in run.stderr and len(lines) == 1, run.stderr
+    assert message in lines[0], lines[0]
+    assert warehouse.read_bytes() == before

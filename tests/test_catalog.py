@@ -65,3 +65,62 @@ def test_real_catalogue_covers_six_goals_with_enough_indicators():
     assert catalog.goals.set_index("goal_id").loc["G6", "name_nb"] == (
         "Kommunale og statlige virksomheter henter gevinster fra digitalisering på en systematisert måte."
     )
+
+
+# Impossible values and unknown keys (issue 13): each refused, naming the entry, the field and what is allowed.
+IMPOSSIBLE = [
+    ("limit = 100", "limit = nan", "[[units]] 'pct': field 'limit' must be a finite number, got nan"),
+    ("limit = 100", "limit = inf", "[[units]] 'pct': field 'limit' must be a finite number, got inf"),
+    ("limit = 100", 'limit = "100"', "[[units]] 'pct': field 'limit' must be a finite number, got '100'"),
+    ("limit = 100", "limit = 0", "[[units]] 'pct': field 'limit' must be a finite number above 0, got 0"),
+    ("number = 1\n", "number = 99999999999999999999\n", "[[goals]] 'G1': field 'number' must be a whole number 1–99"),
+    ("number = 2\n", "number = 1\n", "[[goals]] 'G2': field 'number' must be a whole number 1–99 that no other goal has"),
+    ("number = 1\n", 'number = "one"\n', "[[goals]] 'G1': field 'number' must be an integer, got 'one'"),
+    ('id = "G1"', "id = 1", "[[goals]] '1': field 'id' must be a string, got 1"),
+    ('breakdowns = ["age"]', 'breakdowns = "age"', "'share_online': field 'breakdowns' must be a list of strings"),
+    ('name_en = "Rank"', 'name_en = ["a"]', "'rank_x': field 'name_en' must be a string, got ['a']"),
+    ("weight = 2", "weight = inf", "'rank_x': field 'weight' must be a finite number, got inf"),
+    ('kind = "eu_reference" }', 'kind = "eu_reference", valeu = 3 }',
+     "'share_online': field 'target.valeu' is not a known field (allowed: value, period, source_url, kind, note_nb"),
+    ("weight = 2", "weight = 2\nbogus_key = 1",
+     "'rank_x': field 'bogus_key' is not a known field (allowed: id, goal, name_nb, name_en"),
+    ('kind = "rank"', 'kind = "rank"\nlimt = 10', "[[units]] 'rank': field 'limt' is not a known field (allowed: id, "
+                                                 "label_nb, label_en, kind, limit)"),
+    ('lag_reason = "test data: published in the year"', 'lag_reason = "x"\nlag = 1',
+     "[[datasets]] 'Test index': field 'lag' is not a known field"),
+    ('[[goals]]\nid = "G1"', '[[gaols]]\nid = "G0"\n\n[[goals]]\nid = "G1"',
+     "unknown table(s) 'gaols' (allowed: goals, units, life_events, datasets, indicators)"),
+]
+
+
+@pytest.mark.parametrize("old, new, expected", IMPOSSIBLE)
+def test_impossible_catalogue_value_or_unknown_key_is_refused(small_catalog, tmp_path, old, new, expected):
+    with pytest.raises(CatalogError) as info:
+        load_catalog(_broken(small_catalog, tmp_path, old, new))
+    assert expected in str(info.value) and "broken.toml" in str(info.value)
+
+
+def test_a_table_that_is_not_an_array_of_tables_is_refused(small_catalog):
+    import tomllib
+
+    from indicators.catalog import parse_catalog
+
+    raw = tomllib.loads(small_catalog.read_text(encoding="utf-8"))
+    with pytest.raises(CatalogError, match=r"'goals' must be an array of tables \(\[\[goals\]\] entries\), got 'G1'"):
+        parse_catalog({**raw, "goals": "G1"}, source="x")
+
+
+def test_every_key_of_the_real_catalogue_is_declared():
+    """The declared keys are the ones the real catalogue (and the test catalogue: goal_reason in two languages) use:
+    ALLOWED_FIELDS is not a list of guesses."""
+    import tomllib
+
+    from indicators.catalog import ALLOWED_FIELDS
+
+    used: dict[str, set[str]] = {}
+    for path in (ROOT / "indicators" / "catalog.toml", ROOT / "tests" / "fixtures" / "catalog_small.toml"):
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        for table, entries in raw.items():
+            used.setdefault(table, set()).update(k for entry in entries for k in entry)
+        used.setdefault("indicators.target", set()).update(k for e in raw["indicators"] for k in e.get("target", {}))
+    assert {t: set(keys) for t, keys in ALLOWED_FIELDS.items()} == used

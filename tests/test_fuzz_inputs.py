@@ -46,13 +46,14 @@ UNITS = sorted(CATALOG.units["unit_id"])
 CHARS = list('aZ09 ,;"=\n\r\t-.é\x00\ufeff\u2028ø')
 FIELD = {
     "indicator_id": [*IDS, "unknown_x", ""],
-    "geo": ["NO", "SE", "EU27", ""],
-    "breakdown": ["", "age=16-24", "x"],
+    "geo": ["NO", "SE", "EU27", "", "XX", "no"],
+    "breakdown": ["", "age=16-24", "x", "==", "age", "sex=F"],
     "period": ["2023", "2021-2022", "2018-04", "2019-02-31", "0000", "2024-13", "2020-2019", "1989", "2023-02-29"],
     "value": ["1", "55.5", "-1", "101", "1e308", "1e999", "nan", "inf", "0x10", "", " 7 ", "1,5", "3"],
     "unit": [*UNITS, "kg"],
-    "source_url": ["https://example.org/x", "https://example.org/y", ""],
-    "flags": ["", "secondary", "secondary;uncertain", "bogus", ";;"],
+    "source_url": ["https://example.org/x", "https://example.org/y", "", "javascript:alert(1)", "not a url"],
+    "published": ["", "2024", "2024-02-29", "2023-02-29", "yesterday", "2019-13-01"],
+    "flags": ["", "secondary", "secondary;uncertain", "bogus", ";;", "secondary;;"],
 }
 
 
@@ -114,6 +115,12 @@ def test_fuzz_observation_files(tmp_path):
         assert obs["value"].map(math.isfinite).all()
         assert set(obs["indicator_id"]) <= set(IDS) and (obs["source_url"] != "").all()
         assert not obs.duplicated(schema.FILE_KEY).any()
+        # every text as the schema says: no control character, each field in its grammar
+        assert not any(obs[c].str.contains(schema.CONTROL.pattern).any() for c in schema.CURATED_COLUMNS if c != "value")
+        assert obs["geo"].isin(schema.GEOS).all()
+        for column, check in (("source_url", schema.url_problem), ("published", schema.published_problem),
+                              ("breakdown", schema.breakdown_problem), ("flags", schema.flags_problem)):
+            assert not [t for t in obs[column] if t and check(t)], column
 
     check()
 
@@ -198,6 +205,10 @@ def test_fuzz_catalog(tmp_path):
             return
         ids = catalog.indicators["indicator_id"]
         assert ids.is_unique and set(catalog.indicators["goal_id"]) <= set(catalog.goals["goal_id"])
+        limits = catalog.units["limit_value"].dropna()
+        assert limits.map(lambda v: math.isfinite(v) and v > 0).all()
+        assert catalog.goals["number"].between(1, 99).all() and catalog.goals["number"].is_unique
+        assert all(isinstance(v, str) for c in ("name_nb", "name_en", "breakdowns") for v in catalog.indicators[c])
 
     check()
 
@@ -215,7 +226,7 @@ BASE_DOC = {
     "value": [1, 2, 3, 4, None, 6], "status": {"4": "u"}, "role": {"time": ["time"]},
     "extension": {"status": {"label": {"u": "low reliability"}}},
 }
-JSON_VALUES = [None, True, False, 0, -1, 1, 2, 3, 10**12, 2**63, 1.5, -0.0, 1e308, "", "x", "geo", "time", "NO", "0",
+JSON_VALUES = [None, True, False, 0, -1, 1, 2, 3, 10**12, 2**63, 1.5, -0.0, 1e308, "", "x", "geo", "time", "NO", "0", "\ud800",
                "5", "-1", "01", "value", "status", [], [1], [None], ["NO", "NO"], ["a", 1], [2, 3], [[1]], {},
                {"0": 1}, {"9": 1}, {"x": 1}, {"NO": 0, "SE": 0}, {"category": {}}, {"category": {"index": ["a"]}}]
 
@@ -244,7 +255,16 @@ def jsonstat_body_from(seed: int) -> bytes:
         return body.replace(b'"size": [2, 3]', b'"size": [%d, 3]' % rng.choice([10**12, 2**63, 0, -2]))
     if damage == 5:
         return body.replace(b"6]", b"NaN]").replace(b'"u"}', b'"u", "4": "p"}')
+    if damage == 6:  # an integer of thousands of digits, in size or value
+        return body.replace(b"3", b"3" * rng.choice([20, 5000]), 1)
     return body
+
+
+def _listed(doc: dict) -> int:
+    """Cells the document lists: its value's entries and its per-cell statuses (a status for all adds none)."""
+    value, status = doc.get("value"), doc.get("status")
+    listed = len(value) if isinstance(value, (list, dict)) else 0
+    return listed + (len(status) if isinstance(status, dict) or (isinstance(status, list) and len(status) > 1) else 0)
 
 
 def test_fuzz_jsonstat_decoder():
@@ -260,6 +280,8 @@ def test_fuzz_jsonstat_decoder():
         frame = ds.frame
         assert list(frame.columns) == [*ds.ids, "value", "status"]
         assert len(frame) <= math.prod(ds.sizes) and len(frame) == len(ds.cell_index)
+        assert len(frame) <= _listed(ds.raw)  # the rows are bounded by what the file holds, not its declared size
+        frame.to_csv(index=False).encode("utf-8")  # every string can be written (a lone surrogate would raise)
         assert all(len(ds.dimensions[i].codes) == s for i, s in zip(ds.ids, ds.sizes))
         values = frame["value"].dropna()
         assert values.map(math.isfinite).all()

@@ -33,6 +33,7 @@ import duckdb
 import pandas as pd
 
 from etl import schema
+from etl.errors import MonitorError
 from etl.processes import process_alive
 from etl.paths import DATA_DIR, WAREHOUSE_PATH
 from etl.publish import dcat
@@ -59,7 +60,7 @@ FRICTIONLESS_TYPES = {"VARCHAR": "string", "DOUBLE": "number", "INTEGER": "integ
                       "BOOLEAN": "boolean", "TIMESTAMP WITH TIME ZONE": "datetime"}
 
 
-class PublishError(RuntimeError):
+class PublishError(MonitorError, RuntimeError):
     """The warehouse cannot be published; the previous folder was left as it was."""
 
 

@@ -6,8 +6,10 @@ raises `ReadError` (kind `malformed` or `schema`) naming the file and the proble
 """
 from __future__ import annotations
 
+from etl.errors import MonitorError
 
-class ReadError(ValueError):
+
+class ReadError(MonitorError, ValueError):
     """A file that cannot be read as its format. `kind`: malformed (not the format) or schema (unexpected layout)."""
 
     def __init__(self, kind: str, message: str):

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -25,8 +27,10 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
+from etl.errors import MonitorError
 
-class JsonStatError(ValueError):
+
+class JsonStatError(MonitorError, ValueError):
     """The document is not a JSON-stat 2.0 dataset this decoder understands (or exceeds a limit below); the message
     names the problem, and the place in the document where there is one."""
 
@@ -38,10 +42,13 @@ MAX_BODY_BYTES = 256 * 2**20
 """A body larger than this is refused unread: SSB's per-call cap of 800,000 cells is about 20 MB of JSON-stat and
 the largest Eurostat response the monitor asks for is a few MB, so 256 MiB is generous for real data and still
 bounds the memory the JSON parser may take (about 10× the body)."""
-MAX_CELLS = 20_000_000
-"""The declared cube (the product of `size`) may hold at most this many cells: 25× SSB's per-call cap and 20× the
-largest cube the tests decode; the frame for a full cube of that size is about 1 GB. A hostile `size` of
-[10^6, 10^6] would otherwise allocate terabytes for a string `status`. (Python integers: no int64 overflow.)"""
+MAX_CELLS = 1_000_000
+"""The declared cube (the product of `size`) may hold at most this many cells: above SSB's per-call cap of 800,000
+cells (the most one PxWebApi response can hold), and 1,200× the largest cube the monitor's sources and fixtures decode
+(820 cells, Eurostat isoc_ci_cm_h); a full frame of that size is about 60 MB. (It was 20 million: a 3 KB file declaring
+[100, 100, 100, 20] made 20 million rows, 2 GB.) The rows are bounded by the cells the file lists, not by this
+limit (a status for the whole dataset labels only the cells `value` lists); the limit bounds the declared cube a
+dense `value` must fill. (Python integers: a hostile `size` cannot overflow to a small number.)"""
 MAX_DIMENSIONS = 32
 """numpy's unravel_index supports at most 32 dimensions on older versions; real datasets have fewer than 12."""
 MAX_DEPTH = 64
@@ -145,11 +152,51 @@ def parse_json(body: str | bytes, *, max_bytes: int = MAX_BODY_BYTES) -> Any:
     except UnicodeDecodeError as exc:
         raise JsonStatError(f"not UTF-8 text (byte {exc.start})") from None
     try:
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+        doc = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+    except JsonStatError:
+        raise
     except json.JSONDecodeError as exc:
         raise JsonStatError(f"not valid JSON: {exc}") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits (Python's int conversion limit)
+        problem = (f"a number of more than {sys.get_int_max_str_digits():,} digits" if "digits" in str(exc)
+                   else " ".join(str(exc).split())[:120])
+        raise JsonStatError(f"not valid JSON for this decoder: {problem}") from None
     except RecursionError:  # unreachable after the depth check; kept as a guard
         raise JsonStatError(f"JSON nested deeper than {MAX_DEPTH} levels") from None
+    if _SURROGATE_ESCAPE.search(body):  # rare: only then is every string checked
+        where = _lone_surrogate(doc)
+        if where is not None:
+            raise JsonStatError(f"a string at {where} holds a lone surrogate escape (\\ud800–\\udfff without its "
+                                "pair): not a Unicode character")
+    return doc
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate(doc: Any) -> str | None:
+    """The place of the first string (key or value) that cannot be written as UTF-8, or None."""
+    stack: list[tuple[str, Any]] = [("the top", doc)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    return where
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                place = f"{where} → {_short(key)}"
+                if not key.isascii():
+                    try:
+                        key.encode("utf-8")
+                    except UnicodeEncodeError:
+                        return f"{where} (a key)"
+                stack.append((place, value))
+        elif isinstance(item, list):
+            stack.extend((f"{where} → [{i}]", v) for i, v in enumerate(item) if isinstance(v, (str, dict, list)))
+    return None
 
 
 def _category_codes(dim_id: str, dim: Any, size: int | None) -> tuple[list[str], dict[str, str]]:
@@ -254,23 +301,25 @@ def read_dimensions(doc: dict[str, Any], *, max_cells: int | None = None
     return list(ids), list(sizes), out
 
 
-def _values(value: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(flat indices, float values) of the cells that have a value."""
+def _values(value: Any, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(flat indices, float values) of the cells that have a value, and the flat indices of every cell `value` lists
+    (a dense list lists all n, a sparse object its keys, null values included): the cells the file carries."""
+    empty = np.empty(0, dtype=np.int64)
     if value is None:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=float)
+        return empty, np.empty(0, dtype=float), empty
     if isinstance(value, list):
         if len(value) != n:
             raise JsonStatError(f"dense 'value' has {len(value)} cells but the sizes multiply to {n}")
         arr = _as_floats(value, "'value'", list(range(len(value))))
         idx = np.flatnonzero(~np.isnan(arr))
-        return idx.astype(np.int64), arr[idx]
+        return idx.astype(np.int64), arr[idx], np.arange(n, dtype=np.int64)
     if isinstance(value, dict):
         if not value:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=float)
+            return empty, np.empty(0, dtype=float), empty
         idx = _sparse_indices(value, n, "sparse 'value'")
         arr = _as_floats(list(value.values()), "sparse 'value'", list(value))
         keep = ~np.isnan(arr)
-        return idx[keep], arr[keep]
+        return idx[keep], arr[keep], idx
     raise JsonStatError(f"'value' must be a list or an object, got {_kind(value)}")
 
 
@@ -314,14 +363,16 @@ def _sparse_indices(mapping: dict, n: int, what: str) -> np.ndarray:
     return np.array(keys).astype(np.int64) if keys else np.empty(0, dtype=np.int64)
 
 
-def _statuses(status: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(flat indices, status strings) of the cells that carry a status."""
+def _statuses(status: Any, n: int, carried: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(flat indices, status strings) of the cells that carry a status. A status given once for the whole dataset (a
+    string, or a list of one) labels the cells `value` carries (`carried`), not every cell of the declared cube: a
+    sparse cube stays sparse, and the rows are bounded by what the file holds, not by its declared size."""
     if status is None:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
     if isinstance(status, str):
         if status == "":
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
-        return np.arange(n, dtype=np.int64), np.full(n, status, dtype=object)
+        return carried, np.full(carried.size, status, dtype=object)
     if isinstance(status, list):
         bad = next((i for i, s in enumerate(status) if not (s is None or isinstance(s, str))), None)
         if bad is not None:
@@ -330,7 +381,7 @@ def _statuses(status: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
             s = status[0]
             if s is None or s == "":
                 return np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
-            return np.arange(n, dtype=np.int64), np.full(n, s, dtype=object)
+            return carried, np.full(carried.size, s, dtype=object)
         if len(status) != n:
             raise JsonStatError(f"'status' list has {len(status)} entries but the sizes multiply to {n}")
         arr = np.array(status, dtype=object)
@@ -350,12 +401,11 @@ def _statuses(status: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     raise JsonStatError(f"'status' must be a string, a list or an object, got {_kind(status)}")
 
 
-DENSE_MASK_LIMIT = 50_000_000  # cells; above this a sorted union is cheaper in memory than a boolean mask
-
-
 def _cells(v_idx: np.ndarray, s_idx: np.ndarray, n: int) -> np.ndarray:
-    """Sorted unique flat indices of the cells with a value or a status."""
-    if n > DENSE_MASK_LIMIT:
+    """Sorted unique flat indices of the cells with a value or a status. A boolean mask over the cube is O(n) and much
+    faster than np.union1d's sort on 10^6 cells, but only when the cube is not far larger than the cells listed: the
+    work stays proportional to what the file holds, not to its declared size."""
+    if n > 64 * (v_idx.size + s_idx.size) + 4096:
         return np.union1d(v_idx, s_idx)
     present = np.zeros(n, dtype=bool)  # O(n), much faster than np.union1d's hashing on 10^6 cells
     present[v_idx] = True
@@ -373,8 +423,8 @@ def decode(doc: dict[str, Any] | str | bytes, *, max_cells: int = MAX_CELLS) -> 
         doc = parse_json(doc)
     ids, sizes, dims = read_dimensions(doc, max_cells=max_cells)  # type: ignore[arg-type]
     n = math.prod(sizes)
-    v_idx, v_val = _values(doc.get("value"), n)
-    s_idx, s_val = _statuses(doc.get("status"), n)
+    v_idx, v_val, carried = _values(doc.get("value"), n)
+    s_idx, s_val = _statuses(doc.get("status"), n, carried)
 
     flat = _cells(v_idx, s_idx, n)
     values = np.full(flat.size, np.nan)

@@ -18,13 +18,13 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
+from etl.inputs import read_toml
 from etl.source_metadata import SourceError, check_metadata  # noqa: F401 (part of this package's API)
 
 SOURCES_DIR = Path(__file__).resolve().parent
@@ -116,10 +116,7 @@ def _claim(source: str, raw: dict[str, Any]) -> Claim:
 
 def _read_toml(folder: Path) -> dict[str, Any]:
     path = folder / "source.toml"
-    try:
-        meta = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{path}: not valid TOML ({exc})") from None
+    meta = read_toml(path, error=SourceError)
     check_metadata(path, meta)
     return meta
 
@@ -188,6 +185,20 @@ def get(name: str, folder: Path | None = None) -> Source:
     if name not in sources:
         raise SourceError(f"no source '{name}' (known: {', '.join(sorted(sources))})")
     return sources[name]
+
+
+def curating(folder: Path | None = None) -> dict[str, str]:
+    """name → how it curates, for each source that `python -m etl curate` writes a `data/curated/<name>.csv` for:
+    a `curate.py`, an `extra.csv` or `[[claims]]` on the published-figures file (read without importing any code)."""
+    out: dict[str, str] = {}
+    for name, meta in metadata(folder).items():
+        path = (Path(folder) if folder else SOURCES_DIR) / name
+        ways = [w for w, present in (("curate.py", (path / "curate.py").exists()),
+                                     ("extra.csv", (path / "extra.csv").exists()),
+                                     ("[[claims]]", bool(meta.get("claims")))) if present]
+        if ways:
+            out[name] = " and ".join(ways)
+    return out
 
 
 def connectors(folder: Path | None = None) -> dict[str, type]:

@@ -296,3 +296,92 @@ def test_python_m_etl_decode_prints_one_line_for_hostile_files(tmp_path, content
     assert proc.returncode == 1 and proc.stdout == ""
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"decode: {path}: ") and "Traceback" not in proc.stderr, proc.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# issue 13: strings that cannot be written, numbers Python will not convert, work bounded by what the file holds
+# ---------------------------------------------------------------------------------------------------------------
+
+def _surrogate_in(place: str) -> str:
+    doc = base_doc(status={"0": "u"})
+    if place == "category code":
+        doc["dimension"]["geo"]["category"]["index"] = ["NO", "\ud800"]
+    elif place == "label key":
+        doc["dimension"]["geo"]["category"]["label"] = {"NO": "Norway", "\udc00": "x"}
+    else:
+        doc["status"] = {"0": "\ud800"}
+    return json.dumps(doc)  # ensure_ascii: the lone surrogate is written as the escape \ud800
+
+
+@pytest.mark.parametrize("place", ["category code", "label key", "status value"])
+def test_a_lone_surrogate_escape_is_refused_when_the_json_is_parsed(place):
+    text = _surrogate_in(place)
+    assert "\\ud" in text
+    with pytest.raises(JsonStatError, match="lone surrogate escape"):
+        decode(text)
+
+
+def test_a_surrogate_pair_is_a_character_and_decodes():
+    doc = base_doc(status={"0": "\U0001F600"})
+    text = json.dumps(doc)
+    assert "\\ud83d\\ude00" in text
+    assert decode(text).frame["status"].iloc[0] == "\U0001F600"
+
+
+@pytest.mark.parametrize("where", ["size", "value"])
+def test_an_integer_of_thousands_of_digits_is_refused(where):
+    text = json.dumps(base_doc())
+    text = text.replace('"size": [2, 3]', '"size": [2, 3' + "0" * 5000 + "]") if where == "size" else \
+        text.replace("[1, 2, 3,", "[1" + "0" * 5000 + ", 2, 3,")
+    with pytest.raises(JsonStatError, match="a number of more than 4,300 digits"):
+        decode(text)
+
+
+def _cube(sizes, value, status):
+    ids = [f"d{i}" for i in range(len(sizes))]
+    return {"version": "2.0", "class": "dataset", "id": ids, "size": sizes,
+            "dimension": {i: {"category": {"index": [f"c{k}" for k in range(s)]}} for i, s in zip(ids, sizes)},
+            "value": value, "status": status}
+
+
+@pytest.mark.parametrize("status", ["e", ["e"]])
+def test_a_status_for_the_whole_dataset_labels_the_cells_value_lists_not_the_whole_cube(status):
+    """A 2 KB file declaring 10^6 cells with two of them listed and one status for all: two rows, in well under a
+    megabyte (it made 10^6 rows and took 74 MiB; [100, 100, 100, 20] took 2 GB and wrote 364 MB)."""
+    import tracemalloc
+
+    body = json.dumps(_cube([100, 100, 100], {"0": 1, "5": None}, status)).encode()
+    tracemalloc.start()
+    try:
+        frame = decode(body).frame
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert frame[["d0", "d1", "d2", "status"]].values.tolist() == [["c0", "c0", "c0", "e"], ["c0", "c0", "c5", "e"]]
+    assert frame["value"].iloc[0] == 1 and np.isnan(frame["value"].iloc[1])
+    assert peak < 2**20, f"peak {peak / 2**20:.1f} MiB"
+
+
+def test_a_declared_cube_larger_than_any_source_needs_is_refused_before_allocation():
+    """1,000,000 cells: above SSB's per-call cap of 800,000, 1,200× the largest cube the sources decode."""
+    from etl.readers.jsonstat import MAX_CELLS
+
+    assert MAX_CELLS == 1_000_000
+    with pytest.raises(JsonStatError, match=r"make 20,000,000 cells \(limit 1,000,000\)"):
+        decode(json.dumps(_cube([100, 100, 100, 20], {"0": 1}, "e")))
+    with pytest.raises(JsonStatError, match=r"make 20,000,000 cells"):
+        decode(json.dumps(_cube([5000, 4000], {}, ["e"])))
+
+
+@pytest.mark.parametrize("content", [
+    _surrogate_in("status value"),
+    json.dumps(base_doc()).replace('"size": [2, 3]', '"size": [2, 3' + "0" * 5000 + "]"),
+])
+def test_python_m_etl_decode_prints_one_line_for_unwritable_strings_and_huge_integers(tmp_path, content):
+    path = tmp_path / "hostile.json"
+    path.write_text(content)
+    proc = subprocess.run([sys.executable, "-m", "etl", "decode", str(path)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 1 and proc.stdout == "", proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"decode: {path}: ") and "Traceback" not in proc.stderr, proc.stderr

@@ -156,3 +156,39 @@ def test_refresh_with_a_malformed_catalogue_prints_one_line(tmp_path, text):
     assert report.exit_code == EXIT_USAGE
     lines = err.getvalue().strip().splitlines()
     assert len(lines) == 1 and str(catalog) in lines[0] and "nothing was fetched" in lines[0], lines
+
+
+@pytest.mark.parametrize("text,message", [
+    ("", r"no \[source\] table"),
+    ("# only a comment\n", r"no \[source\] table"),
+    ('[source]\ntitle = 3\n', r"'source.title' must be a non-empty string, got int '3'"),
+    ('[source]\ntitle = "x"\nhome = "https://x.org"\n', r"\[source\] has unknown key\(s\) 'home' \(allowed: title, home_page"),
+    ('sorce = 1\n[source]\ntitle = "x"\n', r"unknown key\(s\) 'sorce' \(allowed: source, publishers, claims, curate, fetch\)"),
+    ('[source]\ntitle = "x"\n\n[[publishers]]\nname = 3\n', r"'publishers\[1\].name' must be a string"),
+    ('[source]\ntitle = "x"\nofficial_hosts = ' + "[" * 3000 + "]" * 3000 + "\n", "nested too deeply"),
+    (b'[source]\ntitle = "Direktoratet for forvaltning og \xf8konomi"\n', r"not valid TOML \(not UTF-8 text: byte 50"),
+])
+def test_an_empty_or_mistyped_source_toml_is_a_source_error(tmp_path, text, message):
+    """Issue 13: an empty source.toml, an unknown key, a value of the wrong type, TOML nested too deep: each a
+    SourceError naming the file, not an accepted source or a traceback."""
+    folder = _copy_sources(tmp_path)
+    (folder / "broken").mkdir()
+    (folder / "broken" / "source.toml").write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(SourceError, match=message) as caught:
+        all_sources(folder)
+    assert "broken/source.toml" in str(caught.value)
+
+
+def test_a_directory_in_place_of_source_toml_is_a_source_error(tmp_path):
+    folder = _copy_sources(tmp_path)
+    (folder / "broken" / "source.toml").mkdir(parents=True)
+    with pytest.raises(SourceError, match="broken/source.toml: is a directory, not a file"):
+        all_sources(folder)
+
+
+def test_the_sources_that_curate_are_the_committed_curated_files():
+    """`curating()` (curate.py, extra.csv or [[claims]]) names exactly the sources with a file in data/curated: the
+    list the build checks a curated folder against."""
+    from etl.sources import curating
+
+    assert set(curating()) == {p.stem for p in CURATED}
