@@ -7,6 +7,7 @@ HTML off, as Streamlit without unsafe_allow_html) and also looks for bare URLs t
 link."""
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -82,6 +83,32 @@ def live_markdown(text: str) -> list[str]:
     return found
 
 
+def _chart_markup(spec) -> list[str]:
+    """The strings of a Plotly figure that hold a tag Plotly would draw, other than the hover template's own
+    <br> and <extra></extra>."""
+    found, stack = [], [spec]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and re.search(r"<(?!br>|extra>|/extra>)/?[a-zA-Z]", item):
+            found.append(item[:120])
+    return found
+
+
+def test_chart_texts_are_escaped_for_plotly():
+    from tests.hostile_text import HOSTILE
+    from ui.charts import line_chart
+
+    frame = pd.DataFrame({"year": [2020, 2021], "value": [1.0, 2.0], "geo": [HOSTILE, HOSTILE]})
+    fig = line_chart(frame, series="geo", title=HOSTILE, y_title=HOSTILE, lang="nb",
+                     target=(1.5, "2030", HOSTILE), breaks=[(None, 2021, HOSTILE)])
+    assert not _chart_markup(fig.to_plotly_json())
+    assert fig.layout.title.text.startswith("# Official notice") and "&lt;img" in fig.layout.title.text
+
+
 def test_the_check_finds_what_an_unescaped_page_would_show():
     from tests.hostile_text import HOSTILE
 
@@ -125,6 +152,9 @@ def test_every_public_page_shows_hostile_data_text_as_text(hostile, monkeypatch,
             assert any("Official notice" in _MD.render(text) for text in texts), (page, lang)
         problems = {(problem, text[:160]) for text in texts for problem in live_markdown(text)}
         assert not problems, (page, lang, sorted(problems)[:5])
+        for chart in at.get("plotly_chart"):   # Plotly draws <a href>, <b>, <br> in titles, names and hover texts
+            markup = _chart_markup(json.loads(chart.proto.spec))
+            assert not markup, (page, lang, markup[:3])
         for frame in at.dataframe:   # link columns (st.column_config.LinkColumn) get http(s) URLs only
             values = frame.value.data if hasattr(frame.value, "data") else frame.value
             text = values.astype(str) if isinstance(values, pd.DataFrame) else pd.DataFrame()

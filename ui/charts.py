@@ -3,6 +3,8 @@ dash pattern and marker per series, and a one-sentence summary of what each char
 summary show each figure at the publisher's precision (ui.precision); the chart's data keep the values."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -65,6 +67,13 @@ def shown_column(frame: pd.DataFrame, lang: str) -> pd.Series:
                      index=frame.index, dtype=object)
 
 
+def chart_text(text: object) -> str:
+    """Text for a chart (a title, series name, label or hover text, often from the data): Plotly draws a subset of
+    HTML in them (<a href>, <b>, <br>), so '<', '>' and '&' are escaped and every name shows as the characters
+    it is made of."""
+    return html.escape(str(text), quote=False)
+
+
 def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, lang: str,
                series_label=None, target: tuple[float, str, str] | None = None, rank: bool = False,
                breaks: list[tuple[object, int, str]] | None = None, hover: str | None = None) -> go.Figure:
@@ -81,24 +90,24 @@ def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, la
             if which is None or which == key:
                 part = _gap_at(part, year)
         style = series_style(position)
-        name = series_label(key) if series_label else str(key)
+        name = chart_text(series_label(key) if series_label else key)
         fig.add_trace(go.Scatter(
             x=part["year"], y=part["value"], name=name, mode="lines+markers",
             line={"color": style["color"], "dash": style["dash"], "width": 3 if position == 0 else 2},
             marker={"symbol": style["symbol"], "size": 9, "color": style["color"]},
-            customdata=None if hover is None else list(part[hover]),
-            hovertemplate=f"{name}<br>%{{x}}: " + ("%{y}" if hover is None else "%{customdata}") + "<extra></extra>",
+            customdata=None if hover is None else [chart_text(x) if isinstance(x, str) else None for x in part[hover]],
+            hovertemplate="%{fullData.name}<br>%{x}: " + ("%{y}" if hover is None else "%{customdata}") + "<extra></extra>",
         ))
     for position, (_, year, label) in enumerate(breaks):  # labels one under another when several
         fig.add_vline(x=year - 0.5, line={"color": "#555555", "dash": "dash", "width": 1.5},
-                      annotation_text=label, annotation_position="top right", annotation_yshift=-18 * position)
+                      annotation_text=chart_text(label), annotation_position="top right", annotation_yshift=-18 * position)
     if target is not None:
         value, period, label = target
         fig.add_hline(y=value, line={"color": "#555555", "dash": "dot", "width": 1.5},
-                      annotation_text=f"{label} ({period})", annotation_position="top left")
+                      annotation_text=chart_text(f"{label} ({period})"), annotation_position="top left")
     fig.update_layout(
-        title={"text": title, "font": {"size": 16}},
-        xaxis_title=t("col_year", lang), yaxis_title=y_title,
+        title={"text": chart_text(title), "font": {"size": 16}},
+        xaxis_title=t("col_year", lang), yaxis_title=chart_text(y_title),
         legend={"orientation": "h", "yanchor": "top", "y": -0.2},
         margin={"l": 10, "r": 10, "t": 60, "b": 10}, height=420,
         separators=chart_separators(lang),
