@@ -8,6 +8,7 @@ and the data dictionary of the download bundle. A column is described once, in E
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -606,3 +607,16 @@ def flags_problem(text: str) -> str | None:
     if "" in names or len(set(names)) != len(names):
         return f"flags '{text[:60]}' have an empty or repeated entry (write flag;flag, each once)"
     return None
+
+
+# A value as the files write it: ASCII digits with an optional sign, decimal point and exponent (float() would also
+# take '1_000', 'infinity' and digits of other scripts).
+_VALUE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def finite_value(text: str) -> float | None:
+    """An observation's value as a float when it is written as a finite number, else None."""
+    if not _VALUE.fullmatch(text):
+        return None
+    number = float(text)
+    return number if math.isfinite(number) else None

@@ -51,7 +51,7 @@ ALLOWED_FIELDS: dict[str, tuple[str, ...]] = {
 FIELD_TYPES: dict[str, str] = {
     "number": "integer", "limit": "number", "secondary": "boolean", "publication_lag_years": "integer",
     "breakdowns": "list of strings", "life_events": "list of strings", "weight": "number", "rank_of": "integer",
-    "target": "table", "connector": "table", "value": "number", "decimals": "integer", "ended": "table",
+    "target": "table", "connector": "table", "value": "number", "ended": "table", "decimals": "number",
     "last_edition": "integer",
 }
 GOAL_NUMBERS = range(1, 100)

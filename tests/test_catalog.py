@@ -85,11 +85,11 @@ IMPOSSIBLE = [
     ("weight = 2", "weight = 2\nbogus_key = 1",
      "'rank_x': field 'bogus_key' is not a known field (allowed: id, goal, name_nb, name_en"),
     ('kind = "rank"', 'kind = "rank"\nlimt = 10', "[[units]] 'rank': field 'limt' is not a known field (allowed: id, "
-                                                 "label_nb, label_en, kind, limit)"),
+                                                 "label_nb, label_en, kind, decimals, decimals_reason, limit)"),
     ('lag_reason = "test data: published in the year"', 'lag_reason = "x"\nlag = 1',
      "[[datasets]] 'Test index': field 'lag' is not a known field"),
     ('[[goals]]\nid = "G1"', '[[gaols]]\nid = "G0"\n\n[[goals]]\nid = "G1"',
-     "unknown table(s) 'gaols' (allowed: goals, units, life_events, datasets, indicators)"),
+     "unknown table(s) 'gaols' (allowed: goals, units, life_events, datasets, surveys, indicators)"),
 ]
 
 
@@ -123,4 +123,5 @@ def test_every_key_of_the_real_catalogue_is_declared():
         for table, entries in raw.items():
             used.setdefault(table, set()).update(k for entry in entries for k in entry)
         used.setdefault("indicators.target", set()).update(k for e in raw["indicators"] for k in e.get("target", {}))
+        used.setdefault("surveys.ended", set()).update(k for e in raw.get("surveys", []) for k in e.get("ended", {}))
     assert {t: set(keys) for t, keys in ALLOWED_FIELDS.items()} == used
