@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,7 @@ FIELD_TYPES: dict[str, str] = {
     "last_edition": "integer",
 }
 GOAL_NUMBERS = range(1, 100)
+_ID = re.compile(r"[A-Za-z0-9_]{1,80}", re.ASCII)
 
 
 class CatalogError(MonitorError, ValueError):
@@ -209,6 +211,8 @@ def _entries(raw: dict, table: str, fields: tuple[str, ...], source: str, requir
         entry_id = entry.get("id")
         if _blank(entry_id):
             raise CatalogError(f"{source}: [[{table}]] entry #{position}: field 'id' is missing")
+        if isinstance(entry_id, str) and not _ID.fullmatch(entry_id):
+            _fail(source, table, entry_id[:60], "id", "must be letters, digits and _ (at most 80; it is used in links)")
         for field in fields:
             if _blank(entry.get(field)):
                 _fail(source, table, entry_id, field, "is missing" + (" (every text needs bokmål and English)" if field.endswith(("_nb", "_en")) else ""))

@@ -77,6 +77,8 @@ IMPOSSIBLE = [
     ("number = 2\n", "number = 1\n", "[[goals]] 'G2': field 'number' must be a whole number 1–99 that no other goal has"),
     ("number = 1\n", 'number = "one"\n', "[[goals]] 'G1': field 'number' must be an integer, got 'one'"),
     ('id = "G1"', "id = 1", "[[goals]] '1': field 'id' must be a string, got 1"),
+    ('id = "rank_x"', 'id = "[x](https://evil.example)"',
+     "[[indicators]] '[x](https://evil.example)': field 'id' must be letters, digits and _"),
     ('breakdowns = ["age"]', 'breakdowns = "age"', "'share_online': field 'breakdowns' must be a list of strings"),
     ('name_en = "Rank"', 'name_en = ["a"]', "'rank_x': field 'name_en' must be a string, got ['a']"),
     ("weight = 2", "weight = inf", "'rank_x': field 'weight' must be a finite number, got inf"),
