@@ -5,6 +5,7 @@ Tests that read ../shared skip when it is absent, except under CI=true where its
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import math
 import re
@@ -244,10 +245,11 @@ def test_publishers_cover_every_source_org(snapshot):
 # snapshot against ../shared
 # --------------------------------------------------------------------------------------------------------------
 
-def _rules(table: str) -> list[dict]:
-    """The [[curate.<table>]] rules every source.toml declares."""
-    return [rule for path in sorted(SOURCES_DIR.glob("*/source.toml"))
-            for rule in tomllib.loads(path.read_text(encoding="utf-8")).get("curate", {}).get(table, [])]
+@functools.cache
+def _rules(table: str) -> tuple[dict, ...]:
+    """The [[curate.<table>]] rules every source.toml declares (read once: the checks ask for them per row)."""
+    return tuple(rule for path in sorted(SOURCES_DIR.glob("*/source.toml"))
+                 for rule in tomllib.loads(path.read_text(encoding="utf-8")).get("curate", {}).get(table, []))
 
 
 def _report_year_rules() -> list[dict]:
