@@ -52,17 +52,21 @@ def _read_file(path: Path, *, kind: str, columns: list[str], root: Path | None) 
     missing = [c for c in columns if c not in header]
     if missing:
         raise DataError(f"{shown}: missing column(s) {', '.join(missing)}")
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise DataError(f"{shown}: column(s) {', '.join(repeated)} named more than once in the header")
     for line, record in enumerate(body, start=2):
         if len(record) != len(header):
             raise DataError(f"{shown} row {line}: {len(record)} fields, the header has {len(header)} "
                             "(a stray comma or an unterminated quote?)")
-    frame = pd.DataFrame(body, columns=header, dtype=str)[columns].copy() if body else pd.DataFrame(columns=columns, dtype=str)
+    position = {name: header.index(name) for name in columns}
+    frame = {name: [record[i] for record in body] for name, i in position.items()}
     if kind == "curated":
-        frame["origin"] = shown
-        frame["origin_row"] = [str(n) for n in range(2, len(frame) + 2)]  # line 1 is the header
-    frame["origin_kind"] = kind
-    frame["source"] = path.stem
-    return frame
+        frame["origin"] = [shown] * len(body)
+        frame["origin_row"] = [str(n) for n in range(2, len(body) + 2)]  # line 1 is the header
+    frame["origin_kind"] = [kind] * len(body)
+    frame["source"] = [path.stem] * len(body)
+    return pd.DataFrame(frame, dtype=str)
 
 
 def validate_observations(rows: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:

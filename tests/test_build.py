@@ -150,6 +150,8 @@ MALFORMED_FILES = {
     "ragged row": (SNAPSHOT_HEADER + "share_online,NO,,2020,9,pct,O,D,https://x.org\n").encode(),
     "no header": b"",
     "missing column": b"indicator_id,geo,value\nshare_online,NO,9\n",
+    "column named twice": (SNAPSHOT_HEADER.rstrip("\n") + ",geo\n"
+                           + "share_online,NO,,2020,9,pct,O,D,https://x.org,,,SE\n").encode(),
 }
 
 
