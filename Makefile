@@ -32,11 +32,9 @@ browser:
 
 setup: $(VENV)/.installed
 
-# --no-compile: Python compiles only the modules it imports, when first imported (installing 77 s → 43 s here:
-# plotly alone ships thousands of modules no page imports).
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --no-compile --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
 # Rebuilt when missing or older than any input (the build itself also skips when the inputs hash is unchanged).
