@@ -185,7 +185,8 @@ def _ready_worker() -> int:
     from ui import sql_console
     sql_console.prewarm()
     deadline = time.monotonic() + 60
-    while not sql_console._POOL.workers():
+    # Wait for every start in flight too (a replaced worker's prewarm): the next query takes the last idle worker.
+    while not sql_console._POOL.workers() or sql_console._POOL._busy:
         assert time.monotonic() < deadline, "no console worker started"
         time.sleep(0.05)
     return sql_console._POOL.workers()[-1]
