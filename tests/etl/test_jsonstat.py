@@ -5,7 +5,6 @@ import io
 import json
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -161,7 +160,8 @@ def test_malformed_documents_raise(mutate, message):
         decode(doc)
 
 
-def test_large_cube_is_vectorised():
+def test_large_cube_decodes_every_cell_in_order():
+    # its speed against a per-cell loop is measured in bench/run.py (bench_decode), not here
     n_geo, n_time, n_x = 100, 100, 100  # 10^6 cells
     rng = np.random.default_rng(1)
     values = rng.random(n_geo * n_time * n_x).round(3).tolist()
@@ -175,13 +175,10 @@ def test_large_cube_is_vectorised():
         },
         "value": values, "status": {"7": "c"},
     }
-    start = time.perf_counter()
     f = decode(doc).frame
-    elapsed = time.perf_counter() - start
     assert len(f) == 1_000_000
     assert f.iloc[7][["x", "geo", "time", "status"]].tolist() == ["x0", "g0", "2007", "c"]
     assert f.iloc[-1][["x", "geo", "time"]].tolist() == ["x99", "g99", "2099"]
-    assert elapsed < 5, f"decoding 10^6 cells took {elapsed:.1f} s"
 
 
 # ---------------------------------------------------------------------------------------------------------------
