@@ -392,13 +392,17 @@ class Supervisor:
         cookie_secret(self.runtime)
         for replica in self.replicas:
             self.start_replica(replica)
+        # Each replica is warmed as soon as it answers, all of them at once (one after the other took twice as
+        # long with two replicas on 2 cores); nginx starts when every replica is healthy and warm.
         deadline = time.monotonic() + START_TIMEOUT
-        while not self.stopping and time.monotonic() < deadline and not all(r.healthy for r in self.replicas):
+        while not self.stopping and time.monotonic() < deadline and not all(
+                r.healthy and not (r.warming and r.warming.is_alive()) for r in self.replicas):
             for replica in self.replicas:
                 if not replica.healthy and self.health(replica) == "ok":
                     replica.healthy = True
-                    self.warm_up(replica)
                     replica.last_ok = time.monotonic()
+                    replica.warming = threading.Thread(target=self.warm_up, args=(replica,), daemon=True)
+                    replica.warming.start()
             time.sleep(0.3)
         try:
             if not self.stopping:

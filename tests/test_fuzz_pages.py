@@ -10,7 +10,7 @@
    exception, with at most one warning about the link, bounded in length, with no link or image in it.
 
 Marked `long` (derandomized, so every run tries the same inputs). The whole-page runs per page are set by
-MONITOR_FUZZ_PAGE_RUNS (default 300 for every page).
+MONITOR_FUZZ_PAGE_RUNS (default 200 for every page).
 """
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def test_plain_is_the_visible_text_capped_and_escaped(value):
 
 # Whole-page runs per page (the issue asks for a few hundred per page); each page is its own test, so the pages
 # are spread over the workers of `make test` (pytest-xdist).
-PAGE_RUNS = int(os.environ.get("MONITOR_FUZZ_PAGE_RUNS", "0")) or 300
+PAGE_RUNS = int(os.environ.get("MONITOR_FUZZ_PAGE_RUNS", "0")) or 200
 PUBLIC_PAGES = [spec.path for spec in nav.visible_pages(public=True) if (ROOT / spec.path).exists()]
 FRIENDLY = ("no_warehouse", "too_many_requests")
 
