@@ -55,13 +55,17 @@ def _route(context) -> str:
     return next(c["value"] for c in context.cookies() if c["name"] == "monitor_route")
 
 
-def _replicas_serving_host_config(serve) -> set[str]:
+def _replicas_serving_host_config(serve, pages: int) -> set[str]:
     """The replicas (upstream addresses) that served a page's /_stcore/host-config, from nginx's access log: one
-    request per page load, sent with the page's route cookie, so it goes where the page's session is."""
-    time.sleep(1.5)  # the access log is flushed every second
-    log = (serve.runtime / "nginx" / "access.log").read_text()
-    return {line.split("upstream=")[1].split()[0] for line in log.splitlines()
-            if "/_stcore/host-config" in line and "upstream=" in line}
+    request per page load, sent with the page's route cookie, so it goes where the page's session is. Waits (up to
+    5 s: the log is flushed every second) until the log holds the `pages` loads so far."""
+    deadline = time.monotonic() + 5
+    while True:
+        log = (serve.runtime / "nginx" / "access.log").read_text()
+        lines = [line for line in log.splitlines() if "/_stcore/host-config" in line and "upstream=" in line]
+        if len(lines) >= pages or time.monotonic() > deadline:
+            return {line.split("upstream=")[1].split()[0] for line in lines}
+        time.sleep(0.2)
 
 
 def _diagnostics(serve) -> str:
@@ -99,9 +103,9 @@ def test_replica_killed_new_sessions_served_by_the_other(served, browser):
     paths = ["/", "/indicator?indicator=egdi_value", "/?lang=en", "/goal?goal=G3"] * 3
     viewers = []
     # Open viewers until both replicas hold at least one session (the route cookie is random per viewer).
-    while paths and (len(viewers) < 2 or len(_replicas_serving_host_config(serve)) < 2):
+    while paths and (len(viewers) < 2 or len(_replicas_serving_host_config(serve, len(viewers))) < 2):
         viewers.append(_open(browser, serve.base_url + paths.pop(0)))
-    assert _replicas_serving_host_config(serve) == {f"127.0.0.1:{r['port']}" for r in state["replicas"]}, (
+    assert _replicas_serving_host_config(serve, len(viewers)) == {f"127.0.0.1:{r['port']}" for r in state["replicas"]}, (
         _diagnostics(serve))
     for _, page in viewers:
         _no_error_shown(page)
