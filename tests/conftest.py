@@ -39,6 +39,13 @@ def _lock_dir(config) -> Path | None:
     return base
 
 
+def pytest_collection_modifyitems(config, items):
+    """The exclusive tests first, then the long ones, the rest in file order. Workers take tests in this order, so
+    an exclusive test never waits for a long one the other worker has just begun, and the run does not end on one
+    long test while the other worker has nothing left."""
+    items.sort(key=lambda item: (item.get_closest_marker("exclusive") is None, item.get_closest_marker("long") is None))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     folder = _lock_dir(item.config)
