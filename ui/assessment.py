@@ -37,9 +37,8 @@ def _catalog() -> pd.DataFrame:
 
 def _with_texts(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` (indicator_scores rows) with the value texts and the sources of its base and latest figures."""
-    texts = precision.latest_texts("NO")[["indicator_id", "latest_text", "base_text"]]
     sources = data.score_sources("NO").drop(columns=["base_flags", "latest_flags"])
-    return frame.merge(texts, on="indicator_id", how="left").merge(sources, on="indicator_id", how="left")
+    return frame.merge(sources, on="indicator_id", how="left")
 
 
 def _value(row, ind, which: str, lang: str) -> str:

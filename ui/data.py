@@ -546,10 +546,12 @@ def status_changes(geo: str = "NO") -> pd.DataFrame:
 
 
 def score_sources(geo: str = "NO") -> pd.DataFrame:
-    """Per indicator: where the figures behind indicator_scores' base and latest values were read (the preferred
-    total for `geo` in base_period and latest_period): flags (as stored by the scoring), publisher, dataset, link."""
+    """Per indicator: the figures behind indicator_scores' base and latest values (the preferred total for `geo` in
+    base_period and latest_period): their texts as published, flags (as stored by the scoring), publisher, dataset
+    and link."""
     return query("""
         SELECT s.indicator_id, s.base_flags, s.latest_flags,
+               bo.value_text AS base_text, lo.value_text AS latest_text,
                bo.source_org AS base_source_org, bo.source_dataset AS base_source_dataset,
                bo.source_url AS base_source_url,
                lo.source_org AS latest_source_org, lo.source_dataset AS latest_source_dataset,

@@ -110,29 +110,12 @@ def scored_change_shown(row, lang: str) -> str:
                         texts["base_text"], texts["latest_text"])
 
 
-def latest_texts(geo: str = "NO") -> pd.DataFrame:
-    """Per indicator: the latest and base observation behind indicator_scores (value_text, flags, source), i.e. the
-    preferred total for `geo` in latest_period and base_period."""
-    return data.query("""
-        SELECT s.indicator_id,
-               lo.value_text AS latest_text, lo.source_org AS latest_source_org,
-               lo.source_dataset AS latest_source_dataset, lo.source_url AS latest_source_url,
-               bo.value_text AS base_text
-        FROM indicator_scores s
-        LEFT JOIN observations lo ON lo.indicator_id = s.indicator_id AND lo.geo = s.geo AND lo.breakdown = ''
-             AND lo.period = s.latest_period AND lo.is_preferred
-        LEFT JOIN observations bo ON bo.indicator_id = s.indicator_id AND bo.geo = s.geo AND bo.breakdown = ''
-             AND bo.period = s.base_period AND bo.is_preferred
-        WHERE s.geo = ?
-        ORDER BY s.indicator_id""", geo)
-
-
 @per_version
 def scored_texts(geo: str = "NO") -> dict:
     """indicator_id → {"base_text", "latest_text"}: the texts of the two ends of each scored change of `geo`."""
     return {row.indicator_id: {"base_text": None if _missing(row.base_text) else row.base_text,
                                "latest_text": None if _missing(row.latest_text) else row.latest_text}
-            for row in latest_texts(geo).itertuples()}
+            for row in data.score_sources(geo).itertuples()}
 
 
 def texts_of(indicator_id: str, geo: str = "NO") -> dict:

@@ -50,7 +50,7 @@ def goal_indicator_table(goal_id: str, lang: str, detailed: bool = False) -> str
     indicators = data.indicators()
     indicators = indicators[indicators["goal_id"] == goal_id]
     scored = data.indicator_scores("NO").set_index("indicator_id")
-    texts = precision.latest_texts("NO").set_index("indicator_id")
+    texts = data.score_sources("NO").set_index("indicator_id")
     rows = []
     for ind in indicators.itertuples():
         row = scored.loc[ind.indicator_id] if ind.indicator_id in scored.index else None
