@@ -18,7 +18,8 @@ from etl.schema import SCORE_TABLES
 from ui import data
 
 # The observations with the catalogue, then the score tables and the build they came from.
-BUNDLE_TABLES = ("observations", "indicators", "goals", "units", "sources", "life_events", *SCORE_TABLES, "build")
+BUNDLE_TABLES = ("observations", "indicators", "goals", "units", "sources", "life_events", "surveys", *SCORE_TABLES,
+                 "build")
 DICTIONARY_COLUMNS = ["file", "column", "type", "description_en", "description_nb"]
 
 

@@ -42,7 +42,7 @@ OBSERVATION_COLUMNS: list[str] = [*schema.column_names("observations"), *EXTRA_C
 OBSERVATION_ORDER: list[str] = ["indicator_id", "geo", "breakdown", "period", "source_org", "source_dataset",
                                 "source_url", "origin_kind", "origin", "origin_row"]
 
-CATALOGUE_TABLES = ("goals", "indicators", "units", "life_events")
+CATALOGUE_TABLES = ("goals", "indicators", "units", "life_events", "surveys")
 # The tables published whole (Parquet and CSV): the observations, their sources and every score table.
 TABLE_EXPORTS = ("observations", "sources", *schema.SCORE_TABLES)
 _ORDER: dict[str, list[str]] = {
@@ -54,6 +54,7 @@ _ORDER: dict[str, list[str]] = {
     "goal_score_history": ["geo", "as_of", "goal_id"],
     "movers": ["geo", "goal_id", "rank"],
     "goals": ["goal_id"], "indicators": ["indicator_id"], "units": ["unit_id"], "life_events": ["life_event_id"],
+    "surveys": ["survey_id"],
 }
 
 
