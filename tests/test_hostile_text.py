@@ -7,6 +7,7 @@ HTML off, as Streamlit without unsafe_allow_html) and also looks for bare URLs t
 link."""
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -160,3 +161,20 @@ def test_every_public_page_shows_hostile_data_text_as_text(hostile, monkeypatch,
             text = values.astype(str) if isinstance(values, pd.DataFrame) else pd.DataFrame()
             assert not text.apply(lambda c: c.str.lower().str.startswith("javascript")).any().any(), page
     data._registry.reset()
+
+
+def test_long_chart_titles_are_broken_into_lines_that_fit_a_phone():
+    """Plotly never wraps a title; at 390 px a one-line title of about 80 characters was cut off at the right."""
+    from ui.charts import TITLE_LINE_CHARACTERS, chart_title, line_chart
+
+    title = "Samlet poengsum (eGovernment Benchmark): Norge sammenlignet med nabolandene og EU"
+    text, lines = chart_title(title)
+    assert text == "Samlet poengsum (eGovernment Benchmark):<br>Norge sammenlignet med nabolandene og EU" and lines == 2
+    assert chart_title("Mål 1: Tillit") == ("Mål 1: Tillit", 1)            # short: one line, as written
+    text, lines = chart_title("<b>" + "ord " * 40)
+    assert lines == len(text.split("<br>")) > 3 and "<b>" not in text
+    assert all(len(html.unescape(line)) <= TITLE_LINE_CHARACTERS for line in text.split("<br>"))
+    frame = pd.DataFrame({"year": [2020, 2021], "value": [1.0, 2.0], "geo": ["NO", "NO"]})
+    one, two = (line_chart(frame, series="geo", title=x, y_title="y", lang="nb") for x in ("Kort", title))
+    # the plot keeps its height: the chart grows by the title's extra line
+    assert two.layout.height - one.layout.height == two.layout.margin.t - one.layout.margin.t > 0

@@ -4,6 +4,7 @@ summary show each figure at the publisher's precision (ui.precision); the chart'
 from __future__ import annotations
 
 import html
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -74,6 +75,19 @@ def chart_text(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
+TITLE_LINE_CHARACTERS = 46   # Plotly never wraps a title: longer ones are broken into lines that fit a phone
+
+
+def chart_title(text: object) -> tuple[str, int]:
+    """A chart title as escaped lines (Plotly's <br> between them), and how many: a title longer than
+    TITLE_LINE_CHARACTERS gets a new line after "name:", then lines of at most that (a longer word stays whole)."""
+    head, colon, rest = str(text).partition(": ")
+    parts = [head + colon.rstrip(), rest] if colon and len(str(text)) > TITLE_LINE_CHARACTERS else [str(text)]
+    lines = [line for part in parts
+             for line in textwrap.wrap(part, TITLE_LINE_CHARACTERS, break_long_words=False, break_on_hyphens=False)]
+    return "<br>".join(chart_text(line) for line in lines or [""]), max(1, len(lines))
+
+
 def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, lang: str,
                series_label=None, target: tuple[float, str, str] | None = None, rank: bool = False,
                breaks: list[tuple[object, int, str]] | None = None, hover: str | None = None) -> go.Figure:
@@ -105,11 +119,12 @@ def line_chart(frame: pd.DataFrame, *, series: str, title: str, y_title: str, la
         value, period, label = target
         fig.add_hline(y=value, line={"color": "#555555", "dash": "dot", "width": 1.5},
                       annotation_text=chart_text(f"{label} ({period})"), annotation_position="top left")
+    title_text, title_lines = chart_title(title)
     fig.update_layout(
-        title={"text": chart_text(title), "font": {"size": 16}},
+        title={"text": title_text, "font": {"size": 16}},
         xaxis_title=t("col_year", lang), yaxis_title=chart_text(y_title),
         legend={"orientation": "h", "yanchor": "top", "y": -0.2},
-        margin={"l": 10, "r": 10, "t": 60, "b": 10}, height=420,
+        margin={"l": 10, "r": 10, "t": 38 + 22 * title_lines, "b": 10}, height=398 + 22 * title_lines,
         separators=chart_separators(lang),
         font={"size": 14}, template="plotly_white",
     )
