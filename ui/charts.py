@@ -9,6 +9,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
+from etl.schema import GEOS
 from ui import comparable, precision
 from ui.i18n import chart_separators, geo_name, t
 
@@ -16,7 +17,7 @@ from ui.i18n import chart_separators, geo_name, t
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross", "hexagon"]
-GEO_ORDER = ["NO", "SE", "DK", "FI", "EU27", "EU28", "EU27+", "OECD"]
+GEO_ORDER = list(GEOS)   # Norway first, then the neighbours, then the groups (etl.schema)
 
 
 def series_style(position: int) -> dict:
