@@ -34,9 +34,11 @@ def settle(page) -> None:
     """Wait until the page's script run has finished and its elements are drawn in their final state."""
     # While a script runs, Streamlit fades stale elements (lower contrast). Wait for the run to finish and stay finished: the page's language script can start one more short
     # run, and a faded element needs its CSS transition to end (checked twice, 600 ms apart).
+    # The app's own run state (data-test-script-state) is checked too: the status widget can be missing early on.
     for _ in range(2):
         page.wait_for_function(
-            "!document.querySelector('[data-testid=\"stStatusWidget\"]') && !document.querySelector('[data-stale=\"true\"]')",
+            "document.querySelector('[data-testid=\"stApp\"][data-test-script-state=\"notRunning\"]')"
+            " && !document.querySelector('[data-testid=\"stStatusWidget\"]') && !document.querySelector('[data-stale=\"true\"]')",
             timeout=30000)
         page.wait_for_timeout(600)
 

@@ -99,6 +99,8 @@ def test_page_on_a_phone_does_not_scroll_sideways(browser, server, name, lang):
 def test_report_prints_every_table_within_an_a4_page(browser, server, lang):
     page = _open(browser, f"{server}/report?goal=G3&lang={lang}", A4_PRINTABLE, print_media=True)
     try:
+        # the score history, the like-for-like comparison and the indicators: wait for all three to be drawn
+        page.locator('[data-testid="stMain"] table').nth(2).wait_for(timeout=30000)
         m = page.evaluate("""() => {
           const main = document.querySelector('[data-testid="stMain"]');
           const edge = main.getBoundingClientRect().left + main.clientWidth;
@@ -110,7 +112,7 @@ def test_report_prints_every_table_within_an_a4_page(browser, server, lang):
                   clipped: clipped.map(e => e.tagName + '.' + e.className).slice(0, 5),
                   font: Math.min(...tables.map(t => parseFloat(getComputedStyle(t.querySelector('td')).fontSize)))};
         }""")
-        assert m["n_tables"] >= 3, m   # the score history, the like-for-like comparison and the indicators
+        assert m["n_tables"] >= 3, m
         assert m["main"] <= m["client"] and not m["too_wide"], m
         assert not m["clipped"], f"a table is cut off on paper: {m}"
         assert m["font"] >= 10, m    # still readable: 7.5 pt or more
